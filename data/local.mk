@@ -1,0 +1,21 @@
+# systemd units get the install paths substituted at build time (configure
+# leaves ${exec_prefix} unexpanded, so it cannot do it).
+systemdsystemunit_DATA = data/clusterd.service data/haagent.service
+CLEANFILES += $(systemdsystemunit_DATA)
+EXTRA_DIST += data/clusterd.service.in data/haagent.service.in data/clusterd.conf
+
+edit_unit = $(MKDIR_P) data && sed -e 's|@sbindir[@]|$(sbindir)|g'
+data/clusterd.service: $(srcdir)/data/clusterd.service.in Makefile
+	$(AM_V_GEN)$(edit_unit) $(srcdir)/data/clusterd.service.in >$@
+data/haagent.service: $(srcdir)/data/haagent.service.in Makefile
+	$(AM_V_GEN)$(edit_unit) $(srcdir)/data/haagent.service.in >$@
+
+# Never overwrite an administrator's configuration on reinstall.
+install-data-local:
+	$(MKDIR_P) $(DESTDIR)$(sysconfdir)/clusterd
+	test -e $(DESTDIR)$(sysconfdir)/clusterd/clusterd.conf || \
+	$(INSTALL_DATA) $(srcdir)/data/clusterd.conf $(DESTDIR)$(sysconfdir)/clusterd/clusterd.conf
+
+uninstall-local:
+	cmp -s $(srcdir)/data/clusterd.conf $(DESTDIR)$(sysconfdir)/clusterd/clusterd.conf && \
+	rm -f $(DESTDIR)$(sysconfdir)/clusterd/clusterd.conf || true

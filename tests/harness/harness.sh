@@ -1,0 +1,347 @@
+# shellcheck shell=bash
+#
+# Multi-node test harness: N cluster nodes on one machine.
+#
+# Design
+# ------
+# A node is a network namespace with one veth on a private bridge, plus a
+# mount and UTS namespace held open by an "anchor" process (sleep). The
+# anchor bind-mounts the node's own directories over /run, /etc/corosync,
+# /var/lib/corosync, /var/lib/clusterd and /var/log/cluster and mounts a
+# fresh tmpfs on /dev/shm, so that corosync, clusterd and libqb IPC (abstract
+# sockets are per network namespace, ring buffers live in /dev/shm) never see
+# another node. Every process of a node is started through nsenter into the
+# anchor, so "every process of node i" is exactly `ip netns pids` of its
+# namespace: powering a node off is a SIGKILL to that set, and powering it on
+# again starts a new anchor over the same directories (its "disk").
+#
+# Every name (bridge, namespaces, veths, subnet, directories) derives from a
+# run id that is reserved atomically under $H_STATE_ROOT, so two runs on one
+# machine never collide. Teardown runs from an EXIT/INT/TERM trap; when the
+# script exits non-zero the tail of every node's logs is printed first.
+# `h_reap` removes what a SIGKILLed run left behind.
+#
+# Public functions (all prefixed h_):
+#   h_setup N            create N nodes (not started) and install the trap
+#   h_corosync_conf      (re)write every node's corosync.conf for all nodes
+#   h_poweron I          start node I: anchor + every service in H_SERVICES
+#   h_start_all          h_corosync_conf, then power on every node
+#   h_poweroff I         kill every process of node I
+#   h_run I CMD...       run CMD on node I (in its namespaces)
+#   h_spawn I NAME CMD.. run CMD in the background on node I, logging to
+#                        NODEDIR/log/NAME.log
+#   h_partition I        cut node I's link; h_heal I restores it
+#   h_wait TIMEOUT CMD.. poll CMD until it succeeds or TIMEOUT seconds pass
+#   h_expect_probe I TXT node I's quorum-probe output contains TXT
+#   h_logs [LINES]       print the tail of every node's logs
+#   h_teardown           remove everything of this run (also via the trap)
+#   h_save_state F       record a persistent run (H_PERSIST=1) in F;
+#   h_load_state F       load it again
+#   h_fail MSG           print MSG and exit 1 (logs and teardown follow)
+
+H_STATE_ROOT=${H_STATE_ROOT:-/tmp/clusterd-test}
+H_SERVICES=${H_SERVICES:-corosync}
+H_TOKEN=${H_TOKEN:-1000}
+H_PROBE=${H_PROBE:-${top_builddir:-.}/tests/tools/quorum-probe}
+H_N=0
+H_ID=
+H_DIR=
+H_BRIDGE=
+H_SUBNET=
+
+h_log() { printf '[harness %s] %s\n' "$(date +%T.%3N)" "$*" >&2; }
+
+h_fail() {
+	printf 'FAIL: %s\n' "$*" >&2
+	exit 1
+}
+
+h_need_root() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "SKIP: integration tests need root (network namespaces)" >&2
+		exit 77
+	fi
+	local tool
+	for tool in ip unshare nsenter corosync; do
+		command -v "$tool" >/dev/null ||
+			{ echo "SKIP: $tool not found" >&2; exit 77; }
+	done
+}
+
+# Reserve a run id: a 16-bit number whose state directory we created (mkdir
+# is atomic) and whose bridge name nobody uses.
+h_reserve_id() {
+	local try id
+	mkdir -p "$H_STATE_ROOT"
+	for try in $(seq 1 200); do
+		id=$(( (RANDOM << 1 ^ RANDOM ^ $$) & 0xffff ))
+		id=$(printf '%04x' "$id")
+		ip link show "cdb$id" >/dev/null 2>&1 && continue
+		if mkdir "$H_STATE_ROOT/$id" 2>/dev/null; then
+			H_ID=$id
+			return 0
+		fi
+	done
+	h_fail "could not reserve a run id under $H_STATE_ROOT"
+}
+
+h_ns() { echo "cd${H_ID}n$1"; }
+h_veth() { echo "cd${H_ID}v$1"; }
+h_nodedir() { echo "$H_DIR/n$1"; }
+h_addr() { echo "$H_SUBNET.$((10 + $1))"; }
+h_name() { echo "n$1"; }
+h_anchor_pid() { cat "$(h_nodedir "$1")/anchor.pid" 2>/dev/null; }
+
+# The subnet is derived from the run id, so that no two runs share one.
+h_pick_subnet() {
+	local n=$((16#$H_ID))
+	H_SUBNET="10.$((100 + (n >> 8) % 100)).$((n & 255))"
+}
+
+h_setup() {
+	h_need_root
+	H_N=$1
+	h_reserve_id
+	H_DIR="$H_STATE_ROOT/$H_ID"
+	h_pick_subnet
+	H_BRIDGE="cdb$H_ID"
+	if [ -n "${H_PERSIST:-}" ]; then
+		echo persist >"$H_DIR/owner"
+	else
+		echo $$ >"$H_DIR/owner"
+		trap 'h_on_exit' EXIT
+		trap 'exit 130' INT
+		trap 'exit 143' TERM
+	fi
+	h_log "run $H_ID: $H_N nodes on $H_BRIDGE, $H_SUBNET.0/24, $H_DIR"
+	ip link add "$H_BRIDGE" type bridge || h_fail "cannot create bridge"
+	ip link set "$H_BRIDGE" up
+	local i
+	for i in $(seq 1 "$H_N"); do
+		h_create_node "$i"
+	done
+}
+
+h_create_node() {
+	local i=$1 ns veth dir d
+	ns=$(h_ns "$i")
+	veth=$(h_veth "$i")
+	dir=$(h_nodedir "$i")
+	for d in run etc-corosync corosync clusterd cluster log; do
+		mkdir -p "$dir/$d"
+	done
+	ip netns add "$ns" || h_fail "cannot create namespace $ns"
+	ip link add "$veth" type veth peer name eth0 netns "$ns"
+	ip link set "$veth" master "$H_BRIDGE" up
+	ip -n "$ns" addr add "$(h_addr "$i")/24" dev eth0
+	ip -n "$ns" link set eth0 up
+	ip -n "$ns" link set lo up
+}
+
+# Mount points of the per-node directories must exist on the host.
+h_mount_points() {
+	mkdir -p /etc/corosync /var/lib/corosync /var/lib/clusterd \
+		/etc/cluster /var/log/cluster
+}
+
+h_corosync_conf() {
+	local i
+	for i in $(seq 1 "$H_N"); do
+		h_write_corosync_conf >"$(h_nodedir "$i")/etc-corosync/corosync.conf"
+	done
+}
+
+h_write_corosync_conf() {
+	local i
+	cat <<EOF
+totem {
+version: 2
+cluster_name: test$H_ID
+transport: knet
+crypto_cipher: none
+crypto_hash: none
+token: $H_TOKEN
+}
+logging {
+to_stderr: yes
+to_logfile: no
+to_syslog: no
+timestamp: hires
+}
+quorum {
+provider: corosync_votequorum
+}
+nodelist {
+EOF
+	for i in $(seq 1 "$H_N"); do
+		printf 'node {\nname: %s\nnodeid: %d\nring0_addr: %s\n}\n' \
+			"$(h_name "$i")" "$i" "$(h_addr "$i")"
+	done
+	echo "}"
+}
+
+# The anchor holds the node's mount and UTS namespaces open.
+h_start_anchor() {
+	local i=$1 dir
+	dir=$(h_nodedir "$i")
+	h_mount_points
+	rm -f "$dir/anchor.pid"
+	ip netns exec "$(h_ns "$i")" unshare -m -u --propagation private sh -c '
+		d=$1
+		mount --bind "$d/etc-corosync" /etc/corosync &&
+		mount --bind "$d/corosync" /var/lib/corosync &&
+		mount --bind "$d/clusterd" /var/lib/clusterd &&
+		mount --bind "$d/log" /var/log/cluster &&
+		mount --bind "$d/cluster" /etc/cluster &&
+		mount -t tmpfs -o mode=1777 tmpfs /dev/shm &&
+		mount --bind "$d/run" /run &&
+		hostname "$2" || exit 1
+		echo $$ >"$d/anchor.pid.tmp" && mv "$d/anchor.pid.tmp" "$d/anchor.pid"
+		exec sleep infinity' anchor "$dir" "$(h_name "$i")" \
+		</dev/null >>"$dir/log/anchor.log" 2>&1 &
+	disown
+	h_wait 10 test -s "$dir/anchor.pid" ||
+		h_fail "node $i: anchor did not start"
+}
+
+h_run() {
+	local i=$1 pid
+	shift
+	pid=$(h_anchor_pid "$i")
+	[ -n "$pid" ] || { echo "node $i is powered off" >&2; return 125; }
+	nsenter -t "$pid" -m -n -u -- "$@"
+}
+
+h_spawn() {
+	local i=$1 name=$2 dir
+	shift 2
+	dir=$(h_nodedir "$i")
+	h_run "$i" "$@" </dev/null >>"$dir/log/$name.log" 2>&1 &
+	echo $! >"$dir/$name.pid"
+	disown
+}
+
+h_service_corosync() {
+	h_spawn "$1" corosync corosync -f
+}
+
+h_poweron() {
+	local i=$1 svc
+	h_start_anchor "$i"
+	for svc in $H_SERVICES; do
+		"h_service_$svc" "$i"
+	done
+}
+
+h_start_all() {
+	local i
+	h_corosync_conf
+	for i in $(seq 1 "$H_N"); do
+		h_poweron "$i"
+	done
+}
+
+h_poweroff() {
+	local i=$1 ns pids try
+	ns=$(h_ns "$i")
+	for try in $(seq 1 50); do
+		pids=$(ip netns pids "$ns" 2>/dev/null)
+		[ -z "$pids" ] && break
+		# shellcheck disable=SC2086
+		kill -9 $pids 2>/dev/null
+		sleep 0.1
+	done
+	rm -f "$(h_nodedir "$i")/anchor.pid"
+	[ -z "$(ip netns pids "$ns" 2>/dev/null)" ] ||
+		h_fail "node $i: processes survived power-off"
+}
+
+# Succeed when node I's quorum-probe line contains TEXT.
+h_expect_probe() {
+	h_run "$1" "$H_PROBE" 2>/dev/null | grep -qF -- "$2"
+}
+
+h_partition() { ip link set "$(h_veth "$1")" down; }
+h_heal() { ip link set "$(h_veth "$1")" up; }
+
+h_wait() {
+	local timeout=$1 deadline
+	shift
+	deadline=$(($(date +%s%N) + timeout * 1000000000))
+	until "$@" >/dev/null 2>&1; do
+		[ "$(date +%s%N)" -lt "$deadline" ] || return 1
+		sleep 0.2
+	done
+}
+
+h_logs() {
+	local lines=${1:-40} i f
+	for i in $(seq 1 "$H_N"); do
+		for f in "$(h_nodedir "$i")"/log/*.log; do
+			[ -s "$f" ] || continue
+			printf '\n----- node %d: %s (last %d lines) -----\n' \
+				"$i" "${f##*/}" "$lines"
+			tail -n "$lines" "$f"
+		done
+	done
+}
+
+h_teardown() {
+	local i
+	[ -n "$H_ID" ] || return 0
+	for i in $(seq 1 "$H_N"); do
+		h_poweroff "$i" 2>/dev/null
+		ip netns del "$(h_ns "$i")" 2>/dev/null
+	done
+	ip link del "$H_BRIDGE" 2>/dev/null
+	if [ -n "${H_KEEP:-}" ]; then
+		h_log "kept node directories in $H_DIR"
+	else
+		rm -rf "$H_DIR"
+	fi
+	H_ID=
+}
+
+h_on_exit() {
+	local rc=$?
+	trap - EXIT INT TERM
+	if [ "$rc" != 0 ] && [ "$rc" != 77 ] && [ -n "$H_ID" ]; then
+		echo "test failed (exit $rc); node logs follow" >&2
+		h_logs 40 >&2
+	fi
+	h_teardown
+	exit "$rc"
+}
+
+# A persistent run (H_PERSIST=1, used by the demo) outlives its script:
+# save what names it, and load it again to reach or tear it down.
+h_save_state() {
+	printf 'H_ID=%s\nH_N=%s\nH_DIR=%s\nH_BRIDGE=%s\nH_SUBNET=%s\n' \
+		"$H_ID" "$H_N" "$H_DIR" "$H_BRIDGE" "$H_SUBNET" >"$1"
+}
+
+h_load_state() {
+	[ -r "$1" ] || return 1
+	# shellcheck disable=SC1090
+	. "$1"
+}
+
+# Remove the leftovers of runs whose owner process is gone (a SIGKILLed
+# test cannot run its trap).
+h_reap() {
+	local dir id owner ns
+	for dir in "$H_STATE_ROOT"/*/; do
+		[ -d "$dir" ] || continue
+		id=$(basename "$dir")
+		owner=$(cat "$dir/owner" 2>/dev/null)
+		[ "$owner" = persist ] && continue
+		[ -n "$owner" ] && kill -0 "$owner" 2>/dev/null && continue
+		for ns in $(ip netns list | awk '{print $1}' | grep "^cd${id}n"); do
+			# shellcheck disable=SC2046
+			kill -9 $(ip netns pids "$ns") 2>/dev/null
+			ip netns del "$ns"
+		done
+		ip link del "cdb$id" 2>/dev/null
+		rm -rf "$dir"
+	done
+}

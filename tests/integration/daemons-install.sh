@@ -1,0 +1,57 @@
+# `make install` lays out a daemon that does not depend on the source tree:
+# binaries, man pages, systemd units that systemd-analyze accepts, and the
+# configuration under /etc, which a reinstall does not overwrite. The
+# installed clusterd starts, rejects a bad configuration with its line, and
+# stops cleanly on SIGTERM.
+set -u
+dest=$(mktemp -d /tmp/clusterd-install.XXXXXX)
+trap 'rm -rf "$dest"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+make -C "$top_builddir" -s install DESTDIR="$dest" >"$dest.log" 2>&1 ||
+	{ cat "$dest.log"; rm -f "$dest.log"; fail "make install failed"; }
+rm -f "$dest.log"
+prefix=$(sed -n 's/^prefix = //p' "$top_builddir/Makefile")
+root="$dest$prefix"
+for f in sbin/clusterd sbin/haagent sbin/clusterctl \
+	share/man/man8/clusterd.8 share/man/man8/haagent.8 \
+	share/man/man8/clusterctl.8 share/man/man5/clusterd.conf.5 \
+	lib/systemd/system/clusterd.service lib/systemd/system/haagent.service; do
+	[ -e "$root/$f" ] || fail "$f not installed"
+done
+[ -f "$dest/etc/clusterd/clusterd.conf" ] || fail "clusterd.conf not under /etc"
+
+grep -q "^ExecStart=$prefix/sbin/clusterd -f$" "$root/lib/systemd/system/clusterd.service" ||
+	fail "clusterd.service does not start the installed binary"
+if command -v systemd-analyze >/dev/null; then
+	for unit in clusterd haagent; do
+		# verify wants the ExecStart binary at its real path: point it at ours.
+		sed "s|^ExecStart=[^ ]*|ExecStart=$root/sbin/$unit|" \
+			"$root/lib/systemd/system/$unit.service" >"$dest/$unit.service"
+		out=$(systemd-analyze verify --man=no "$dest/$unit.service" 2>&1)
+		[ -z "$out" ] || fail "systemd-analyze verify $unit: $out"
+	done
+fi
+
+# A reinstall keeps the administrator's configuration.
+echo "debug: yes" >"$dest/etc/clusterd/clusterd.conf"
+make -C "$top_builddir" -s install DESTDIR="$dest" >/dev/null 2>&1 || fail "reinstall failed"
+grep -q '^debug: yes$' "$dest/etc/clusterd/clusterd.conf" || fail "reinstall overwrote clusterd.conf"
+
+bin="$root/sbin/clusterd"
+"$bin" --version | grep -q '^clusterd [0-9]' || fail "--version"
+"$bin" --help | grep -q -- '--foreground' || fail "--help"
+"$bin" --bogus 2>/dev/null; [ $? = 2 ] || fail "bad option must exit 2"
+printf 'debug: yes\ncolour: blue\n' >"$dest/bad.conf"
+err=$("$bin" -f -c "$dest/bad.conf" 2>&1); [ $? = 1 ] || fail "bad config accepted"
+case $err in *"bad.conf:2: unknown key 'colour'"*) ;; *) fail "unclear error: $err" ;; esac
+"$bin" -f -c "$dest/missing.conf" 2>/dev/null && fail "missing -c file accepted"
+
+"$bin" -f -c "$dest/etc/clusterd/clusterd.conf" >"$dest/run.log" 2>&1 &
+pid=$!
+for _ in $(seq 50); do grep -q idles "$dest/run.log" && break; sleep 0.1; done
+kill -TERM "$pid"; wait "$pid" || fail "clusterd exit status $? on SIGTERM"
+grep -q 'clusterd stopped' "$dest/run.log" || fail "no clean stop: $(cat "$dest/run.log")"
+
+"$root/sbin/clusterctl" frobnicate 2>/dev/null; [ $? = 2 ] || fail "clusterctl usage error must exit 2"
+echo "PASS: install layout"

@@ -1,0 +1,36 @@
+# Unit tests (cmocka) run anywhere; integration tests need root and skip
+# (exit 77) without it. Both kinds run from "make check".
+TEST_EXTENSIONS = .sh
+SH_LOG_COMPILER = bash
+AM_TESTS_ENVIRONMENT = \
+	top_srcdir='$(abs_top_srcdir)'; top_builddir='$(abs_top_builddir)'; \
+	export top_srcdir top_builddir;
+
+UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(PROTOBUF_C_CFLAGS)
+UNIT_LDADD = lib/libcdcommon.la proto/libcdproto.la $(CMOCKA_LIBS) $(QB_LIBS) \
+	$(PROTOBUF_C_LIBS)
+
+unit_tests = tests/unit/test-kvconf tests/unit/test-log tests/unit/test-proto
+check_PROGRAMS += $(unit_tests) tests/tools/quorum-probe
+TESTS += $(unit_tests)
+
+tests_unit_test_kvconf_SOURCES = tests/unit/test-kvconf.c
+tests_unit_test_kvconf_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_kvconf_LDADD = $(UNIT_LDADD)
+tests_unit_test_log_SOURCES = tests/unit/test-log.c
+tests_unit_test_log_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_log_LDADD = $(UNIT_LDADD)
+tests_unit_test_proto_SOURCES = tests/unit/test-proto.c
+tests_unit_test_proto_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_proto_LDADD = $(UNIT_LDADD)
+
+tests_tools_quorum_probe_SOURCES = tests/tools/quorum-probe.c
+tests_tools_quorum_probe_CFLAGS = $(AM_CFLAGS) $(QUORUM_CFLAGS) $(VOTEQUORUM_CFLAGS)
+tests_tools_quorum_probe_LDADD = $(QUORUM_LIBS) $(VOTEQUORUM_LIBS)
+
+integration_tests = \
+	tests/integration/quorum-forms.sh \
+	tests/integration/quorum-partition.sh \
+	tests/integration/daemons-install.sh
+TESTS += $(integration_tests)
+EXTRA_DIST += $(integration_tests)
