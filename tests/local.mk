@@ -34,3 +34,4 @@ integration_tests = \
 	tests/integration/daemons-install.sh
 TESTS += $(integration_tests)
 EXTRA_DIST += $(integration_tests)
+include $(srcdir)/tests/unit/core.mk

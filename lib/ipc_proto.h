@@ -1,0 +1,19 @@
+/*
+ * How clusterd's IPC frames its protobuf messages on libqb IPC.
+ *
+ * A request is a struct qb_ipc_request_header (id = IPC_MSG_REQUEST, size =
+ * header + payload) followed by a packed clusterd.Request; the reply is a
+ * struct qb_ipc_response_header (id = IPC_MSG_REPLY, error = 0) followed by
+ * a packed clusterd.Reply. Errors travel inside the Reply (errno_code), so
+ * the header's error field is always 0.
+ */
+#pragma once
+
+#define IPC_SERVICE_NAME "clusterd"
+/* Largest message either way: an 8 MiB file plus framing. */
+#define IPC_MAX_MSG_SIZE (8 * 1024 * 1024 + 64 * 1024)
+
+enum ipc_msg_id {
+	IPC_MSG_REQUEST = 1,
+	IPC_MSG_REPLY = 2,
+};
