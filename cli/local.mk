@@ -1,3 +1,29 @@
+# clusterctl is main.c plus cli/libcli.la, the convenience library that
+# holds every command so that tests/unit/test-cli links the same code.
+noinst_LTLIBRARIES += cli/libcli.la
+cli_libcli_la_SOURCES = \
+	cli/cli.h \
+	cli/dispatch.c \
+	cli/options.c \
+	cli/config_cmd.c \
+	cli/members_cmd.c \
+	cli/request.c \
+	cli/output.c \
+	cli/table.c \
+	cli/format.c \
+	cli/errors.c \
+	cli/help.c
+cli_libcli_la_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS) $(JSON_CFLAGS)
+cli_libcli_la_LIBADD = $(JSON_LIBS)
+# The generated header, also when a single target is made.
+$(cli_libcli_la_OBJECTS) $(cli_clusterctl_OBJECTS): proto/clusterd.pb-c.h
+
+# Link order: libcli uses libcdcommon (ipc_client), which uses the
+# generated wire code in libcdproto.
+CLI_LDADD = cli/libcli.la lib/libcdcommon.la proto/libcdproto.la \
+	$(JSON_LIBS) $(PROTOBUF_C_LIBS) $(QB_LIBS)
+
 sbin_PROGRAMS += cli/clusterctl
 cli_clusterctl_SOURCES = cli/main.c
-cli_clusterctl_LDADD = lib/libcdcommon.la $(QB_LIBS)
+cli_clusterctl_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS)
+cli_clusterctl_LDADD = $(CLI_LDADD)

@@ -1,61 +1,52 @@
 /*
  * clusterctl: the command-line interface of clusterd.
  *
- * Exit codes are stable, for scripts: 0 success, 1 the operation failed,
- * 2 usage error (bad command, option or argument). Commands are added as
- * the daemons grow them; see clusterctl(8).
+ * main() only binds the real world to the command code in cli/libcli.la:
+ * the standard streams, and a transport that connects to the local
+ * clusterd's IPC service on first use (lib/ipc_client.c), so --help and
+ * usage errors work without a daemon. Exit codes are stable, for scripts:
+ * 0 success, 1 the operation failed, 2 usage error; see cli.h and
+ * clusterctl(8).
  */
 #include "config.h"
 
-#include <getopt.h>
-#include <stdio.h>
+#include "cli.h"
+#include "ipc_client.h"
+
+#include <errno.h>
 #include <string.h>
 
-enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
+struct ipc_transport {
+	struct ipc_client *client;
+};
 
-static void usage(FILE *out)
+static int ipc_call(void *userdata, Clusterd__Request *req, int timeout_ms,
+		    Clusterd__Reply **reply)
 {
-	fputs("Usage: clusterctl [OPTIONS] COMMAND [ARGS...]\n"
-	      "\n"
-	      "Create, join and drive a clusterd cluster.\n"
-	      "\n"
-	      "Options:\n"
-	      "  -h, --help      show this help and exit\n"
-	      "  -V, --version   show the version and exit\n"
-	      "\n"
-	      "No commands exist in this version yet.\n"
-	      "\n"
-	      "Exit status: 0 success, 1 failure, 2 usage error.\n"
-	      "See clusterctl(8).\n",
-	      out);
+	struct ipc_transport *t = userdata;
+	int r;
+
+	if (!t->client) {
+		r = ipc_client_connect(&t->client);
+		if (r < 0)
+			return r;
+	}
+	return ipc_client_call(t->client, req, timeout_ms, reply);
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {}};
-	int c;
+	struct ipc_transport transport = {};
+	struct cli_ctx ctx;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'h': usage(stdout); return EXIT_OK;
-		case 'V':
-			printf("clusterctl %s\n", PACKAGE_VERSION);
-			return EXIT_OK;
-		default:
-			fputs("Try 'clusterctl --help'.\n", stderr);
-			return EXIT_USAGE;
-		}
+	cli_ctx_init(&ctx, ipc_call, &transport);
+	rc = cli_run(&ctx, argc, argv);
+	ipc_client_free(transport.client);
+	if (fflush(stdout) != 0 && rc == CLI_EXIT_OK) {
+		fprintf(stderr, "clusterctl: cannot write output: %s\n",
+			strerror(errno));
+		rc = CLI_EXIT_FAILED;
 	}
-	if (optind >= argc) {
-		fputs("clusterctl: missing command\nTry 'clusterctl --help'.\n",
-		      stderr);
-		return EXIT_USAGE;
-	}
-	fprintf(stderr,
-		"clusterctl: unknown command '%s'\nTry 'clusterctl --help'.\n",
-		argv[optind]);
-	return EXIT_USAGE;
+	return rc;
 }

@@ -3,10 +3,20 @@
 noinst_LTLIBRARIES += clusterd/libclusterdcore.la
 clusterd_libclusterdcore_la_SOURCES = \
 	clusterd/tree.c clusterd/tree.h \
-	clusterd/store.c clusterd/store.h
-clusterd_libclusterdcore_la_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS)
-clusterd_libclusterdcore_la_LIBADD = $(SQLITE_LIBS)
+	clusterd/tree_index.c clusterd/tree_sync.c clusterd/tree_internal.h \
+	clusterd/store.c clusterd/store.h \
+	clusterd/replica.c clusterd/replica.h clusterd/replica_internal.h \
+	clusterd/replica_write.c clusterd/replica_sync.c \
+	clusterd/transport.c clusterd/transport.h \
+	clusterd/ipc_server.c clusterd/ipc_server.h \
+	clusterd/ipc_requests.c clusterd/ipc_members.c \
+	clusterd/settings.c clusterd/settings.h clusterd/clusterd.h
+clusterd_libclusterdcore_la_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) \
+	$(PROTOBUF_C_CFLAGS) $(CPG_CFLAGS) $(CMAP_CFLAGS)
+clusterd_libclusterdcore_la_LIBADD = proto/libcdproto.la $(SQLITE_LIBS) \
+	$(CPG_LIBS) $(CMAP_LIBS) $(QB_LIBS)
 
 sbin_PROGRAMS += clusterd/clusterd
 clusterd_clusterd_SOURCES = clusterd/main.c
 clusterd_clusterd_LDADD = clusterd/libclusterdcore.la lib/libcdcommon.la $(QB_LIBS)
+clusterd_clusterd_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS) $(CPG_CFLAGS) $(CMAP_CFLAGS)

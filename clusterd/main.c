@@ -1,21 +1,217 @@
 /*
  * clusterd: the per-node cluster daemon.
  *
- * This file is the process entry point. The daemon's life (arguments,
- * configuration, logging, systemd notification, signals) is lib/daemon.c;
- * the replicated configuration tree, quorum tracking, the IPC endpoint and
- * the FUSE view attach to the event loop from clusterd_start() as they are
- * built. Until then clusterd is a well-behaved daemon that does nothing.
+ * Process entry point and wiring. The daemon's life (arguments, logging,
+ * systemd notification, signals) is lib/daemon.c. Here: take the data
+ * directory's lock, open and load the store, then connect the replica to
+ * its transport (CPG, or a loopback when this node has no corosync.conf)
+ * and serve IPC. After every delivery batch the store commits once and the
+ * clients whose writes were in that batch are answered (group commit).
  */
 #include "config.h"
+#include "clusterd.h"
 #include "daemon.h"
 #include "daemon_args.h"
+#include "ipc_server.h"
 #include "log.h"
+#include "macro.h"
+#include "settings.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static struct clusterd_settings settings;
+static struct clusterd cd;
+static int lock_fd = -1;
+static char pidfile[PATH_MAX + 32];
+
+static int take_lock(void)
+{
+	char path[PATH_MAX + 16];
+
+	if (mkdir(settings.data_dir, 0700) < 0 && errno != EEXIST)
+		return log_error_errno(errno, "Cannot create %s",
+				       settings.data_dir);
+	snprintf(path, sizeof(path), "%s/lock", settings.data_dir);
+	lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lock_fd < 0)
+		return log_error_errno(errno, "Cannot open %s", path);
+	if (flock(lock_fd, LOCK_EX | LOCK_NB) < 0)
+		return log_error_errno(errno,
+				       "%s is locked: another clusterd runs "
+				       "on this data directory",
+				       path);
+	return 0;
+}
+
+static void write_pidfile(void)
+{
+	FILE *f;
+
+	if (mkdir(settings.run_dir, 0755) < 0 && errno != EEXIST) {
+		log_warning_errno(errno, "Cannot create %s", settings.run_dir);
+		return;
+	}
+	snprintf(pidfile, sizeof(pidfile), "%s/clusterd.pid", settings.run_dir);
+	f = fopen(pidfile, "we");
+	if (!f) {
+		log_warning_errno(errno, "Cannot write %s", pidfile);
+		pidfile[0] = '\0';
+		return;
+	}
+	fprintf(f, "%d\n", (int)getpid());
+	fclose(f);
+}
+
+/* ------------------------------------------- replica <-> transport glue */
+
+static int send_to_group(void *userdata, const void *buf, size_t len)
+{
+	return transport_send(cd.transport, buf, len);
+}
+
+static void on_write_done(void *userdata, uint64_t id, int err,
+			  uint64_t version)
+{
+	ipc_server_write_done(cd.ipc, id, err, version);
+}
+
+static void on_state_changed(void *userdata)
+{
+	if (cd.ipc)
+		ipc_server_state_changed(cd.ipc);
+}
+
+static void on_view(void *userdata, const struct replica_member *m, size_t n)
+{
+	replica_view(cd.replica, m, n);
+}
+
+static void on_deliver(void *userdata, uint32_t nodeid, uint32_t pid,
+		       const void *buf, size_t len)
+{
+	replica_deliver(cd.replica, nodeid, pid, buf, len);
+}
+
+static void on_batch_done(void *userdata)
+{
+	int r = store_commit(cd.store);
+
+	if (cd.ipc)
+		ipc_server_commit_done(cd.ipc, r);
+}
+
+static void on_config_changed(void *userdata)
+{
+	size_t n;
+	const struct transport_node *nodes = transport_nodes(cd.transport, &n);
+	uint32_t ids[n ? n : 1], votes[n ? n : 1];
+
+	if (!cd.replica)
+		return;
+	replica_set_local(cd.replica, transport_local_nodeid(cd.transport),
+			  getpid());
+	for (size_t i = 0; i < n; i++) {
+		ids[i] = nodes[i].nodeid;
+		votes[i] = nodes[i].votes;
+	}
+	replica_set_votes(cd.replica, transport_expected_votes(cd.transport),
+			  ids, votes, n);
+}
+
+static int open_store(void)
+{
+	char path[PATH_MAX + 16];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/config.db", settings.data_dir);
+	r = tree_new(&settings.limits, &cd.tree);
+	if (r < 0)
+		return log_error_errno(r, "Cannot create the tree");
+	r = store_open(path, settings.sync_mode, &cd.store);
+	if (r < 0)
+		return r; /* store_open logged how to recover */
+	r = store_load(cd.store, cd.tree);
+	if (r < 0)
+		return log_error_errno(r, "Cannot load %s", path);
+	log_info("Loaded %s: tree version %llu, %llu entries", path,
+		 (unsigned long long)tree_version(cd.tree),
+		 (unsigned long long)tree_entry_count(cd.tree));
+	return 0;
+}
+
+static int start_replication(void)
+{
+	static const struct replica_ops ops = {
+	    .send = send_to_group,
+	    .write_done = on_write_done,
+	    .state_changed = on_state_changed,
+	};
+	static const struct transport_events events = {
+	    .view = on_view,
+	    .deliver = on_deliver,
+	    .batch_done = on_batch_done,
+	    .config_changed = on_config_changed,
+	};
+	bool standalone = access(settings.corosync_conf, F_OK) != 0;
+	int r;
+
+	if (standalone)
+		log_notice("No %s: running standalone (a cluster of one)",
+			   settings.corosync_conf);
+	r = replica_new(cd.tree, 0, getpid(), &ops, NULL, &cd.replica);
+	if (r < 0)
+		return log_error_errno(r, "Cannot create the replica");
+	r = transport_new(cd.loop, standalone, &events, NULL, &cd.transport);
+	if (r < 0)
+		return log_error_errno(r, "Cannot start the transport");
+	on_config_changed(NULL);
+	return 0;
+}
 
 static int clusterd_start(qb_loop_t *loop, const struct daemon_options *opts)
 {
-	log_notice("Replication is not implemented yet: clusterd idles");
+	int r;
+
+	cd.loop = loop;
+	cd.call_timeout_ms = settings.call_timeout_ms;
+	r = take_lock();
+	if (r < 0)
+		return r;
+	r = open_store();
+	if (r < 0)
+		return r;
+	r = ipc_server_new(&cd, &cd.ipc);
+	if (r < 0)
+		return r;
+	r = start_replication();
+	if (r < 0)
+		return r;
+	write_pidfile();
 	return 0;
+}
+
+static void clusterd_stop(void)
+{
+	/* Leaving the CPG group first lets the others form their next view
+	 * at once instead of waiting for a token timeout. */
+	ipc_server_free(cd.ipc);
+	transport_free(cd.transport);
+	replica_free(cd.replica);
+	if (cd.store) {
+		store_commit(cd.store);
+		store_close(cd.store);
+	}
+	tree_free(cd.tree);
+	if (pidfile[0])
+		unlink(pidfile);
+	if (lock_fd >= 0)
+		close(lock_fd);
 }
 
 int main(int argc, char **argv)
@@ -24,7 +220,10 @@ int main(int argc, char **argv)
 	    .name = "clusterd",
 	    .summary = "Replicate the cluster configuration over Corosync.",
 	    .default_config = SYSCONFDIR "/clusterd/clusterd.conf",
+	    .config_key = settings_apply_key,
+	    .config_userdata = &settings,
 	};
 
-	return daemon_main(argc, argv, &info, clusterd_start);
+	settings_default(&settings);
+	return daemon_main(argc, argv, &info, clusterd_start, clusterd_stop);
 }

@@ -48,7 +48,9 @@ struct tree_op_ctx {
 };
 
 /* Told of every change, in order, for persistence and watches. For a
- * removal, ENTRY is NULL and TOMBSTONE_VERSION is set. */
+ * removal, ENTRY is NULL and TOMBSTONE_VERSION is set. tree_clear() is
+ * told once, as PATH "" with ENTRY NULL: forget every entry and tombstone.
+ * Pruning is not told: every tombstone at or below the horizon is gone. */
 typedef void (*tree_observer_fn)(const char *path,
 				 const struct tree_entry *entry,
 				 uint64_t tombstone_version, void *userdata);
@@ -118,7 +120,9 @@ int tree_install_entry(struct tree *tree, const struct tree_entry *entry);
 int tree_install_tombstone(struct tree *tree, const char *path,
 			   uint64_t version);
 void tree_set_version(struct tree *tree, uint64_t version);
-/* Empty the tree (root stays) and forget tombstones, for a snapshot. */
+/* Empty the tree (root stays) and forget tombstones, for a snapshot. The
+ * version and horizon become 0; the next tree_set_version() also raises
+ * the horizon to that version, since a snapshot carries no history. */
 void tree_clear(struct tree *tree);
 
 /* Entries (root excluded) with version > SINCE, sorted by path. */
@@ -132,5 +136,8 @@ int tree_foreach_tombstone_since(const struct tree *tree, uint64_t since,
 /* Tombstones at or below this version were pruned: a diff from an older
  * version is impossible and sync must send a snapshot. */
 uint64_t tree_tombstone_horizon(const struct tree *tree);
-/* Keep at most MAX tombstones (oldest pruned first; the horizon rises). */
+/* Keep at most MAX tombstones (oldest pruned first; the horizon rises).
+ * Whole versions go: every tombstone at or below the new horizon. */
 void tree_prune_tombstones(struct tree *tree, size_t max);
+/* For loading a persisted tree (store_load). */
+void tree_set_tombstone_horizon(struct tree *tree, uint64_t horizon);

@@ -24,5 +24,5 @@ int main(int argc, char **argv)
 	    .default_config = SYSCONFDIR "/clusterd/haagent.conf",
 	};
 
-	return daemon_main(argc, argv, &info, haagent_start);
+	return daemon_main(argc, argv, &info, haagent_start, NULL);
 }

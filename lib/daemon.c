@@ -75,7 +75,7 @@ int daemon_run_loop(qb_loop_t *loop)
 }
 
 int daemon_main(int argc, char **argv, const struct daemon_info *info,
-		daemon_start_fn start)
+		daemon_start_fn start, daemon_stop_fn stop)
 {
 	struct daemon_options opts;
 	qb_loop_t *loop;
@@ -102,6 +102,8 @@ int daemon_main(int argc, char **argv, const struct daemon_info *info,
 	r = start ? start(loop, &opts) : 0;
 	if (r == 0)
 		r = daemon_run_loop(loop);
+	if (stop)
+		stop();
 	qb_loop_destroy(loop);
 	log_info("%s stopped", info->name);
 	log_shutdown();

@@ -21,7 +21,10 @@ struct daemon_options;
 typedef int (*daemon_start_fn)(qb_loop_t *loop,
 			       const struct daemon_options *opts);
 
+/* Called after the loop stopped, to leave the cluster and release. */
+typedef void (*daemon_stop_fn)(void);
+
 /* The whole life of a daemon: arguments, configuration, logging, START,
- * loop until signalled. Returns the process exit code (2 for usage). */
+ * loop until signalled, STOP. Returns the process exit code (2 for usage). */
 int daemon_main(int argc, char **argv, const struct daemon_info *info,
-		daemon_start_fn start);
+		daemon_start_fn start, daemon_stop_fn stop);

@@ -72,10 +72,16 @@ int daemon_parse_args(int argc, char **argv, const struct daemon_info *info,
 	return 1;
 }
 
+struct config_ctx {
+	const struct daemon_info *info;
+	struct daemon_options *opts;
+};
+
 static int apply_entry(const char *key, const char *value, unsigned line,
 		       struct kvconf_error *err, void *userdata)
 {
-	struct daemon_options *opts = userdata;
+	struct config_ctx *ctx = userdata;
+	struct daemon_options *opts = ctx->opts;
 	bool b;
 
 	if (strcmp(key, "debug") == 0) {
@@ -86,6 +92,9 @@ static int apply_entry(const char *key, const char *value, unsigned line,
 		opts->debug = opts->debug || b;
 		return 0;
 	}
+	if (ctx->info->config_key)
+		return ctx->info->config_key(key, value, line, err,
+					     ctx->info->config_userdata);
 	return kvconf_fail(err, line, "unknown key '%s'", key);
 }
 
@@ -93,7 +102,8 @@ int daemon_load_config(const struct daemon_info *info,
 		       struct daemon_options *opts)
 {
 	struct kvconf_error err = {};
-	int r = kvconf_parse_file(opts->config, apply_entry, opts, &err);
+	struct config_ctx ctx = {info, opts};
+	int r = kvconf_parse_file(opts->config, apply_entry, &ctx, &err);
 
 	if (r == -ENOENT && !opts->config_given)
 		return 0;

@@ -4,12 +4,17 @@
  */
 #pragma once
 
+#include "kvconf.h"
+
 #include <stdbool.h>
 
 struct daemon_info {
 	const char *name;	    /* program name, e.g. "clusterd" */
 	const char *summary;	    /* one line for --help */
 	const char *default_config; /* path; missing is fine unless given */
+	/* Keys of the daemon's own, besides "debug"; may be NULL. */
+	kvconf_entry_fn config_key;
+	void *config_userdata;
 };
 
 struct daemon_options {

@@ -4,5 +4,9 @@ lib_libcdcommon_la_SOURCES = \
 	lib/log.c lib/log.h \
 	lib/kvconf.c lib/kvconf.h \
 	lib/daemon.c lib/daemon.h \
-	lib/daemon_args.c lib/daemon_args.h
+	lib/daemon_args.c lib/daemon_args.h \
+	lib/ipc_client.c lib/ipc_client.h
 lib_libcdcommon_la_LIBADD = $(QB_LIBS)
+# ipc_client uses the generated wire code: a program that links it also
+# links proto/libcdproto.la (after this library) and $(PROTOBUF_C_LIBS).
+lib_libcdcommon_la_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS)

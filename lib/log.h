@@ -43,7 +43,7 @@ int log_level_from_string(const char *s);
 
 #define log_full_errno(level, err, fmt, ...)                                   \
 	({                                                                     \
-		int _e = abs(err);                                             \
+		int _e = (int)(err) < 0 ? -(int)(err) : (int)(err);            \
 		qb_log(level, fmt ": %s", ##__VA_ARGS__, strerror(_e));        \
 		-_e;                                                           \
 	})

@@ -35,3 +35,16 @@ integration_tests = \
 TESTS += $(integration_tests)
 EXTRA_DIST += $(integration_tests)
 include $(srcdir)/tests/unit/core.mk
+
+check_PROGRAMS += tests/unit/test-replica
+TESTS += tests/unit/test-replica
+tests_unit_test_replica_SOURCES = tests/unit/test-replica.c
+tests_unit_test_replica_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/clusterd
+tests_unit_test_replica_LDADD = clusterd/libclusterdcore.la $(UNIT_LDADD) $(SQLITE_LIBS)
+include $(srcdir)/tests/unit/cli.mk
+
+check_PROGRAMS += tests/tools/cd-load
+tests_tools_cd_load_SOURCES = tests/tools/cd-load.c
+tests_tools_cd_load_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS) -pthread
+tests_tools_cd_load_LDADD = lib/libcdcommon.la proto/libcdproto.la \
+	$(QB_LIBS) $(PROTOBUF_C_LIBS) -lpthread

@@ -33,6 +33,8 @@
 #   h_partition I        cut node I's link; h_heal I restores it
 #   h_wait TIMEOUT CMD.. poll CMD until it succeeds or TIMEOUT seconds pass
 #   h_expect_probe I TXT node I's quorum-probe output contains TXT
+#   h_ctl I ARGS...      run clusterctl on node I
+#   h_kill_clusterd I    kill -9 node I's clusterd (restart: h_service_clusterd I)
 #   h_logs [LINES]       print the tail of every node's logs
 #   h_teardown           remove everything of this run (also via the trap)
 #   h_save_state F       record a persistent run (H_PERSIST=1) in F;
@@ -223,6 +225,35 @@ h_spawn() {
 
 h_service_corosync() {
 	h_spawn "$1" corosync corosync -f
+}
+
+# clusterd from the build tree, with a per-node configuration file (the
+# node's /etc/corosync, /var/lib/clusterd and /run are its own already).
+H_CLUSTERD=${H_CLUSTERD:-${top_builddir:-.}/clusterd/clusterd}
+H_CLUSTERCTL=${H_CLUSTERCTL:-${top_builddir:-.}/cli/clusterctl}
+H_CLUSTERD_CONF=${H_CLUSTERD_CONF:-}
+
+h_service_clusterd() {
+	local dir
+	dir=$(h_nodedir "$1")
+	[ -f "$dir/clusterd.conf" ] || printf '%s' "$H_CLUSTERD_CONF" >"$dir/clusterd.conf"
+	h_spawn "$1" clusterd "$H_CLUSTERD" -f -c "$dir/clusterd.conf"
+}
+
+# Run clusterctl on node I.
+h_ctl() {
+	local i=$1
+	shift
+	h_run "$i" "$H_CLUSTERCTL" "$@"
+}
+
+# kill -9 clusterd on node I (the node stays up); h_service_clusterd I
+# starts it again.
+h_kill_clusterd() {
+	local pid
+	pid=$(cat "$(h_nodedir "$1")/run/clusterd/clusterd.pid" 2>/dev/null) || return 0
+	kill -9 "$pid" 2>/dev/null
+	while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
 }
 
 h_poweron() {

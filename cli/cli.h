@@ -1,0 +1,246 @@
+/*
+ * clusterctl's modules and what they share.
+ *
+ * Everything except main() lives in the convenience library cli/libcli.la
+ * so that the unit tests drive the same code. The flow of one invocation:
+ *
+ *   main.c        real context: stdin/stdout/stderr, IPC to clusterd
+ *   dispatch.c    global options, the command table, "config" subcommands
+ *   options.c     getopt wrapper shared by every level, number/path parsing
+ *   config_cmd.c  argv of "config ..." -> struct cli_request
+ *   members_cmd.c argv of "members" -> struct cli_request
+ *   request.c     the Request storage; send, check the reply, hand it on
+ *   output.c      a Reply as text tables or one JSON document (json-c)
+ *   table.c       aligned text tables; format.c byte-level helpers
+ *   errors.c      errno -> reason, the one-line failure message
+ *   help.c        every --help text
+ *
+ * The context carries the streams and the transport (a function that sends
+ * a Request and returns the Reply), so tests substitute canned replies.
+ * Exit codes are stable: 0 success, 1 the operation failed, 2 usage.
+ */
+#pragma once
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "clusterd.pb-c.h"
+
+enum cli_exit {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_FAILED = 1,
+	CLI_EXIT_USAGE = 2,
+};
+
+enum cli_output {
+	CLI_OUTPUT_TEXT,
+	CLI_OUTPUT_JSON,
+};
+
+#define CLI_DEFAULT_TIMEOUT_MS 10000
+#define CLI_MAX_TIMEOUT_S      86400
+/* Largest file content clusterctl sends (clusterd's default limit). */
+#define CLI_MAX_DATA (8 * 1024 * 1024)
+
+/* Send REQ, wait up to TIMEOUT_MS, return 0 and a reply to be freed with
+ * clusterd__reply__free_unpacked(), or -errno (not reaching clusterd). */
+typedef int (*cli_call_fn)(void *userdata, Clusterd__Request *req,
+			   int timeout_ms, Clusterd__Reply **reply);
+
+struct cli_ctx {
+	FILE *in;
+	FILE *out;
+	FILE *err;
+	cli_call_fn call;
+	void *call_data;
+	/* Set by the global options. */
+	enum cli_output output;
+	int timeout_ms;
+};
+
+/* Streams stdin/stdout/stderr, text output, the default timeout. */
+void cli_ctx_init(struct cli_ctx *ctx, cli_call_fn call, void *call_data);
+
+/* ------------------------------------------------------ dispatch.c --- */
+
+/* Run one invocation; ARGV[0] is the program name. Returns the exit code. */
+int cli_run(struct cli_ctx *ctx, int argc, char **argv);
+
+/* ------------------------------------------------------- options.c --- */
+
+/* Results of option parsing besides a negative usage error (-EINVAL, with
+ * its message already printed). */
+enum cli_parse_result {
+	CLI_PARSED = 0,	 /* go on */
+	CLI_HANDLED = 1, /* --help or --version printed: exit 0 */
+};
+
+/* A command level's own options beside the global ones. */
+struct cli_optspec {
+	const struct option *longopts; /* NULL-terminated, or NULL */
+	const char *shortopts;	       /* its short options, or NULL */
+	/* Called for each own option; 0 or a usage error from
+	 * cli_usage_error(). */
+	int (*handle)(struct cli_ctx *ctx, int opt, const char *arg,
+		      void *userdata);
+	void *userdata;
+	const char *help; /* printed for -h/--help */
+};
+
+/* Parse options of ARGV[1..] up to the first non-option, whose index goes
+ * to *FIRST (ARGC when there is none). */
+int cli_parse_leading(struct cli_ctx *ctx, int argc, char **argv,
+		      const struct cli_optspec *spec, int *first);
+
+/* Parse options anywhere in ARGV[1..] ("--" ends them); the other
+ * arguments go, in order, to POS (room for ARGC entries) and *NPOS. */
+int cli_parse_all(struct cli_ctx *ctx, int argc, char **argv,
+		  const struct cli_optspec *spec, char **pos, int *npos);
+
+/* Print "clusterctl: MESSAGE" and the --help hint; returns -EINVAL. */
+int cli_usage_error(struct cli_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Check the count of CMD's positional arguments POS: a usage error names
+ * the first missing one (NAMES[NPOS]) or the first extra one. */
+int cli_check_args(struct cli_ctx *ctx, const char *cmd, char **pos, int npos,
+		   const char *const *names, int min, int max);
+
+/* Strictly decimal, no sign, no overflow. 0 or -EINVAL. */
+int cli_parse_u64(const char *s, uint64_t *out);
+/* Seconds, fractions allowed ("2.5"), > 0 and <= CLI_MAX_TIMEOUT_S;
+ * rounded up to whole milliseconds. 0 or -EINVAL. */
+int cli_parse_timeout(const char *s, int *ms);
+/* A path as given by the user, without its optional leading '/'. */
+const char *cli_tree_path(const char *arg);
+
+/* ------------------------------------------------------- request.c --- */
+
+enum cli_op {
+	CLI_OP_GET,
+	CLI_OP_PUT,
+	CLI_OP_LS,
+	CLI_OP_RM,
+	CLI_OP_MKDIR,
+	CLI_OP_MV,
+	CLI_OP_STAT,
+	CLI_OP_MEMBERS,
+};
+
+/* A Request and the storage of its parts. Strings point into argv. */
+struct cli_request {
+	enum cli_op op;
+	bool data_from_stdin; /* put without VALUE */
+	uint8_t *owned_data;  /* what was read from stdin */
+	Clusterd__Request req;
+	union {
+		Clusterd__GetRequest get;
+		Clusterd__PutRequest put;
+		Clusterd__ListRequest list;
+		Clusterd__RemoveRequest remove;
+		Clusterd__MkdirRequest mkdir;
+		Clusterd__RenameRequest rename;
+		Clusterd__StatRequest stat;
+		Clusterd__MembersRequest members;
+	} body;
+};
+
+void cli_request_init(struct cli_request *r, enum cli_op op);
+void cli_request_done(struct cli_request *r);
+const char *cli_op_name(enum cli_op op);
+/* The path the request is about ("" for members; FROM for mv). */
+const char *cli_request_path(const struct cli_request *r);
+/* "get PATH", "mv FROM TO", "members": names the operation in messages.
+ * malloc'd; NULL without memory. */
+char *cli_request_label(const struct cli_request *r);
+/* Read standard input (put without VALUE), send, check, output. Returns
+ * the exit code. */
+int cli_execute(struct cli_ctx *ctx, struct cli_request *r);
+/* The exit code after a parser returned PARSED (R parsed): executes R and
+ * frees it. */
+int cli_finish(struct cli_ctx *ctx, int parsed, struct cli_request *r);
+
+/* ---------------------------------------------------- config_cmd.c --- */
+
+/* "config [OPTIONS] SUBCOMMAND ...", ARGV[0] being "config". Returns the
+ * exit code. */
+int config_main(struct cli_ctx *ctx, int argc, char **argv);
+/* Parse one subcommand, ARGV[0] being its name, into R (initialised here
+ * on CLI_PARSED). CLI_PARSED, CLI_HANDLED or -EINVAL. */
+int config_parse(struct cli_ctx *ctx, int argc, char **argv,
+		 struct cli_request *r);
+
+/* --------------------------------------------------- members_cmd.c --- */
+
+int members_main(struct cli_ctx *ctx, int argc, char **argv);
+int members_parse(struct cli_ctx *ctx, int argc, char **argv,
+		  struct cli_request *r);
+
+/* -------------------------------------------------------- output.c --- */
+
+/* Print REPLY (successful, of the result type R expects). 0 or -errno of
+ * writing. */
+int output_reply(struct cli_ctx *ctx, const struct cli_request *r,
+		 const Clusterd__Reply *reply);
+/* The JSON document of a failure (-o json): {"error": {...}}. */
+void output_error_json(struct cli_ctx *ctx, const char *what, int err,
+		       const char *reason, const char *detail);
+
+/* -------------------------------------------------------- format.c --- */
+
+/* Strict UTF-8: no overlong forms, surrogates or code points past
+ * U+10FFFF. NUL bytes are valid (U+0000). */
+bool utf8_valid(const uint8_t *s, size_t len);
+/* A valid UTF-8 copy of the NUL-terminated S, each invalid byte replaced
+ * by U+FFFD. malloc'd; NULL without memory. */
+char *utf8_sanitize(const char *s);
+/* Standard base64 (RFC 4648) with padding. malloc'd; NULL without memory. */
+char *base64_encode(const uint8_t *data, size_t len);
+/* S for a terminal cell: control characters, DEL and invalid UTF-8 bytes
+ * become '?'. malloc'd; NULL without memory. */
+char *text_escape(const char *s);
+/* Columns S takes on a terminal, counting one per character. */
+size_t text_width(const char *s);
+/* "YYYY-MM-DD HH:MM:SS" in local time, or "-" for 0. */
+void format_mtime_text(int64_t ms, char *buf, size_t len);
+/* "YYYY-MM-DDTHH:MM:SS.mmmZ" (UTC). */
+void format_mtime_iso(int64_t ms, char *buf, size_t len);
+
+/* --------------------------------------------------------- table.c --- */
+
+struct table;
+
+/* A table of NCOLS columns; HEADERS and RIGHT (right-aligned columns, or
+ * NULL) must outlive it. NULL without memory. */
+struct table *table_new(size_t ncols, const char *const *headers,
+			const bool *right);
+/* Append a row of NCOLS cells (copied, escaped). 0 or -ENOMEM. */
+int table_add_row(struct table *t, const char *const *cells);
+/* Header row, then rows; columns two spaces apart, no trailing blanks. */
+void table_print(const struct table *t, FILE *out);
+void table_free(struct table *t);
+
+/* -------------------------------------------------------- errors.c --- */
+
+/* What a positive errno of a Reply means for a user: "no quorum", ... */
+const char *cli_errno_reason(int err);
+/* Report a failure: "clusterctl: WHAT: REASON[ (DETAIL)]" on ctx->err and,
+ * with -o json, the error document on ctx->out. DETAIL (the server's
+ * message) may be NULL or empty. Returns CLI_EXIT_FAILED. */
+int cli_fail(struct cli_ctx *ctx, const char *what, int err, const char *reason,
+	     const char *detail);
+
+/* ---------------------------------------------------------- help.c --- */
+
+extern const char cli_help_main[];
+extern const char cli_help_config[];
+extern const char cli_help_config_get[];
+extern const char cli_help_config_put[];
+extern const char cli_help_config_ls[];
+extern const char cli_help_config_stat[];
+extern const char cli_help_config_rm[];
+extern const char cli_help_config_mkdir[];
+extern const char cli_help_config_mv[];
+extern const char cli_help_members[];

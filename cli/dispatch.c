@@ -1,0 +1,59 @@
+/*
+ * clusterctl's top level: the global options, then the command.
+ *
+ * Options before the command are parsed here (stopping at the command's
+ * name); the command parses the rest, global options included, so
+ * "clusterctl -o json members" and "clusterctl members -o json" mean the
+ * same. A command is a function of its own argv (ARGV[0] its name) that
+ * returns the exit code; "config" has subcommands of its own
+ * (config_cmd.c).
+ */
+#include "config.h"
+
+#include "cli.h"
+#include "macro.h"
+
+#include <string.h>
+
+static const struct {
+	const char *name;
+	int (*main)(struct cli_ctx *ctx, int argc, char **argv);
+} commands[] = {
+    {"config", config_main},
+    {"members", members_main},
+};
+
+void cli_ctx_init(struct cli_ctx *ctx, cli_call_fn call, void *call_data)
+{
+	*ctx = (struct cli_ctx){
+	    .in = stdin,
+	    .out = stdout,
+	    .err = stderr,
+	    .call = call,
+	    .call_data = call_data,
+	    .output = CLI_OUTPUT_TEXT,
+	    .timeout_ms = CLI_DEFAULT_TIMEOUT_MS,
+	};
+}
+
+int cli_run(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const struct cli_optspec spec = {.help = cli_help_main};
+	int first, r;
+
+	r = cli_parse_leading(ctx, argc, argv, &spec, &first);
+	if (r < 0)
+		return CLI_EXIT_USAGE;
+	if (r == CLI_HANDLED)
+		return CLI_EXIT_OK;
+	if (first >= argc) {
+		cli_usage_error(ctx, "missing command");
+		return CLI_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < ELEMENTSOF(commands); i++)
+		if (strcmp(argv[first], commands[i].name) == 0)
+			return commands[i].main(ctx, argc - first,
+						argv + first);
+	cli_usage_error(ctx, "unknown command '%s'", argv[first]);
+	return CLI_EXIT_USAGE;
+}

@@ -1,0 +1,196 @@
+/*
+ * Every --help text of clusterctl, in one place so that they read as one
+ * manual and are easy to keep in step with clusterctl(8).
+ *
+ * Each text is printed by -h/--help at its level ("clusterctl --help",
+ * "clusterctl config --help", "clusterctl config put --help") and fits 80
+ * columns. The exit status section is part of the interface.
+ */
+#include "config.h"
+
+#include "cli.h"
+
+#define GLOBAL_OPTIONS                                                         \
+	"Global options (before or after the command):\n"                      \
+	"  -o, --output FORMAT  text (default, for people) or json (one\n"     \
+	"                       JSON document on standard output)\n"           \
+	"      --timeout SECS   wait at most SECS seconds for clusterd\n"      \
+	"                       (default 10; fractions allowed)\n"             \
+	"  -h, --help           show the help of the command it follows\n"     \
+	"  -V, --version        show the version and exit\n"
+
+#define EXIT_STATUS                                                            \
+	"Exit status:\n"                                                       \
+	"  0  success\n"                                                       \
+	"  1  the operation failed, or clusterd could not be reached; one\n"   \
+	"     line on standard error says why: 'clusterctl: WHAT: REASON'\n"   \
+	"  2  usage error: unknown command or option, missing or extra\n"      \
+	"     argument, bad number\n"
+
+#define SEE_ALSO "See clusterctl(8) for the JSON keys and every reason.\n"
+
+const char cli_help_main[] =
+    "Usage: clusterctl [OPTIONS] COMMAND [ARGS...]\n"
+    "\n"
+    "Read and change clusterd's replicated configuration tree and show the\n"
+    "cluster's membership, through the clusterd running on this node.\n"
+    "\n"
+    "Commands:\n"
+    "  config get PATH          print a file's content\n"
+    "  config put PATH [VALUE]  write a file (VALUE, or standard input)\n"
+    "  config ls [PATH]         list a directory (default: the root)\n"
+    "  config stat PATH         show an entry's type, size, version, ...\n"
+    "  config rm PATH           remove a file or an empty directory\n"
+    "  config mkdir PATH        create a directory\n"
+    "  config mv FROM TO        rename a file or a directory\n"
+    "  members                  show quorum, sync state and the nodes\n"
+    "\n" GLOBAL_OPTIONS "\n"
+    "Paths name entries of the tree from its root, such as\n"
+    "nodes/n1/qemu/100.conf; a leading '/' is ignored. Changes need quorum\n"
+    "and are replicated to every node; reads are answered by this node.\n"
+    "\n" EXIT_STATUS "\n"
+    "Examples:\n"
+    "  clusterctl members\n"
+    "  clusterctl config ls nodes/n1/qemu\n"
+    "  clusterctl config get nodes/n1/qemu/100.conf > 100.conf\n"
+    "  clusterctl config put nodes/n1/qemu/100.conf < 100.conf\n"
+    "  clusterctl -o json config stat nodes/n1/qemu/100.conf\n"
+    "\n"
+    "'clusterctl COMMAND --help' describes a command.\n" SEE_ALSO;
+
+const char cli_help_config[] =
+    "Usage: clusterctl config COMMAND [OPTIONS] [ARGS...]\n"
+    "\n"
+    "Work on clusterd's configuration tree: directories and files (of at\n"
+    "most 8 MiB) that every node holds the same copy of. Each change gets\n"
+    "the next tree version, which also becomes the version of the entries\n"
+    "it touched; 'put --expect-version' builds compare-and-swap on it.\n"
+    "\n"
+    "Commands:\n"
+    "  get PATH            print a file's content\n"
+    "  put PATH [VALUE]    write a file (VALUE, or standard input)\n"
+    "  ls [PATH]           list a directory (default: the root)\n"
+    "  stat PATH           show an entry's type, size, version, ...\n"
+    "  rm PATH             remove a file or an empty directory\n"
+    "  mkdir PATH          create a directory (its parent must exist)\n"
+    "  mv FROM TO          rename a file or a directory\n"
+    "\n" GLOBAL_OPTIONS "\n" EXIT_STATUS "\n"
+    "'clusterctl config COMMAND --help' describes a command.\n" SEE_ALSO;
+
+const char cli_help_config_get[] =
+    "Usage: clusterctl config get [OPTIONS] PATH\n"
+    "\n"
+    "Print the content of the file PATH, byte for byte, with nothing added.\n"
+    "With -o json, print the keys of 'config stat' plus \"encoding\" and\n"
+    "\"data\": the content as a string when it is valid UTF-8 (encoding\n"
+    "\"utf-8\"), else in base64 (encoding \"base64\").\n"
+    "\n" GLOBAL_OPTIONS "\n" EXIT_STATUS "\n"
+    "Examples:\n"
+    "  clusterctl config get nodes/n1/qemu/100.conf\n"
+    "  clusterctl -o json config get corosync.conf | jq -r .version\n";
+
+const char cli_help_config_put[] =
+    "Usage: clusterctl config put [OPTIONS] PATH [VALUE]\n"
+    "\n"
+    "Write the file PATH: create it, or replace its content. The content is\n"
+    "VALUE, or without VALUE all of standard input (at most 8 MiB, any\n"
+    "bytes). The parent directory must exist. The write needs quorum; it is\n"
+    "done when it was applied and committed on this node. Prints nothing;\n"
+    "with -o json {\"path\", \"tree_version\"}, the latter being the new\n"
+    "version of the file.\n"
+    "\n"
+    "Options:\n"
+    "      --expect-version N  compare-and-swap: write only if the file's\n"
+    "                          version is still N (see 'config stat'),\n"
+    "                          else fail with \"version mismatch\"; N = 0\n"
+    "                          means the file must not exist\n"
+    "      --create            write only if PATH does not exist yet, else\n"
+    "                          fail with \"already exists\"\n"
+    "Use '--' before a VALUE that starts with '-'.\n"
+    "\n" GLOBAL_OPTIONS "\n" EXIT_STATUS "\n"
+    "Examples:\n"
+    "  clusterctl config put nodes/n1/motd 'maintenance at 18:00'\n"
+    "  clusterctl config put nodes/n1/qemu/100.conf < 100.conf\n"
+    "  clusterctl config put --create locks/owner \"$(hostname)\"\n"
+    "  v=$(clusterctl -o json config stat app.conf | jq .version)\n"
+    "  clusterctl config put --expect-version \"$v\" app.conf < new.conf\n";
+
+const char cli_help_config_ls[] =
+    "Usage: clusterctl config ls [OPTIONS] [PATH]\n"
+    "\n"
+    "List the directory PATH (default: the root), sorted by name: NAME,\n"
+    "TYPE (file or dir), SIZE in bytes ('-' for a directory), VERSION (the\n"
+    "tree version of its last change), WRITER (node ID of that change) and\n"
+    "MTIME (the writer's clock then, local time). With -o json, print\n"
+    "{\"path\", \"entries\": [...]}, each entry as 'config stat' prints it.\n"
+    "\n" GLOBAL_OPTIONS "\n" EXIT_STATUS "\n"
+    "Examples:\n"
+    "  clusterctl config ls\n"
+    "  clusterctl config ls /nodes/n1/qemu\n"
+    "  clusterctl -o json config ls nodes | jq -r '.entries[].name'\n";
+
+const char cli_help_config_stat[] =
+    "Usage: clusterctl config stat [OPTIONS] PATH\n"
+    "\n"
+    "Show the metadata of the file or directory PATH, as one table row:\n"
+    "PATH, TYPE, SIZE, VERSION, WRITER, MTIME (see 'config ls --help').\n"
+    "With -o json, print {\"path\", \"name\", \"type\", \"size\",\n"
+    "\"version\", \"writer\", \"mtime_ms\", \"mtime\"}; type is \"file\"\n"
+    "or \"dir\", mtime_ms milliseconds since the epoch and mtime the same\n"
+    "time in ISO 8601, UTC.\n"
+    "\n" GLOBAL_OPTIONS "\n" EXIT_STATUS "\n"
+    "Examples:\n"
+    "  clusterctl config stat nodes/n1/qemu/100.conf\n"
+    "  clusterctl -o json config stat corosync.conf | jq .version\n";
+
+const char cli_help_config_rm[] =
+    "Usage: clusterctl config rm [OPTIONS] PATH\n"
+    "\n"
+    "Remove the file PATH, or the directory PATH if it is empty. Needs\n"
+    "quorum. Prints nothing; with -o json {\"path\", \"tree_version\"}.\n"
+    "\n" GLOBAL_OPTIONS "\n" EXIT_STATUS "\n"
+    "Example:\n"
+    "  clusterctl config rm nodes/n1/qemu/100.conf\n";
+
+const char cli_help_config_mkdir[] =
+    "Usage: clusterctl config mkdir [OPTIONS] PATH\n"
+    "\n"
+    "Create the directory PATH; its parent must exist and PATH must not.\n"
+    "Needs quorum. Prints nothing; with -o json\n"
+    "{\"path\", \"tree_version\"}.\n"
+    "\n" GLOBAL_OPTIONS "\n" EXIT_STATUS "\n"
+    "Example:\n"
+    "  clusterctl config mkdir nodes/n4\n";
+
+const char cli_help_config_mv[] =
+    "Usage: clusterctl config mv [OPTIONS] FROM TO\n"
+    "\n"
+    "Rename the file or directory FROM to TO, atomically; a directory moves\n"
+    "with everything in it. A file at TO is replaced (so is an empty\n"
+    "directory, when FROM is a directory). Needs quorum. Prints nothing;\n"
+    "with -o json {\"from\", \"to\", \"tree_version\"}.\n"
+    "\n" GLOBAL_OPTIONS "\n" EXIT_STATUS "\n"
+    "Examples:\n"
+    "  clusterctl config mv nodes/n1/qemu/100.conf nodes/n2/qemu/100.conf\n"
+    "  clusterctl config put app.conf.tmp < app.conf && \\\n"
+    "      clusterctl config mv app.conf.tmp app.conf\n";
+
+const char cli_help_members[] =
+    "Usage: clusterctl members [OPTIONS]\n"
+    "\n"
+    "Show the cluster as this node's clusterd sees it: the cluster name,\n"
+    "this node's ID, whether its view holds quorum, whether the sync after\n"
+    "the last membership change completed, the tree version, the expected\n"
+    "votes and the votes of the current view; then a table of the nodes of\n"
+    "the cluster sorted by ID: NODEID, NAME, ONLINE (in this node's view),\n"
+    "VOTES and ADDRESS (ring0).\n"
+    "\n"
+    "With -o json, print {\"cluster_name\", \"local_nodeid\", \"quorate\",\n"
+    "\"synced\", \"tree_version\", \"tree_checksum\" (hex string; equal\n"
+    "trees have equal checksums), \"expected_votes\", \"view_votes\",\n"
+    "\"members\": [{\"nodeid\", \"name\", \"online\", \"votes\",\n"
+    "\"address\"}, ...]}.\n"
+    "\n" GLOBAL_OPTIONS "\n" EXIT_STATUS "\n"
+    "Examples:\n"
+    "  clusterctl members\n"
+    "  clusterctl -o json members | jq .quorate\n";

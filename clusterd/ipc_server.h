@@ -1,0 +1,60 @@
+/*
+ * clusterd's libqb IPC endpoint (service "clusterd"): connections, access
+ * control and framing (lib/ipc_proto.h). Requests are handled in
+ * ipc_requests.c.
+ *
+ * Access: root may read and write everything; members of group "clusterd"
+ * may read everything except priv/; anyone else is refused at connect.
+ */
+#pragma once
+
+#include "clusterd.h"
+#include "clusterd.pb-c.h"
+
+#include <qb/qbipcs.h>
+#include <stdbool.h>
+
+struct ipc_server;
+
+int ipc_server_new(struct clusterd *cd, struct ipc_server **out);
+void ipc_server_free(struct ipc_server *s);
+
+/* From the replica and the transport (see ipc_requests.c). */
+void ipc_server_write_done(struct ipc_server *s, uint64_t write_id, int err,
+			   uint64_t version);
+/* The store committed (ERR 0) or failed: answer every decided write. */
+void ipc_server_commit_done(struct ipc_server *s, int err);
+/* Quorum or sync changed: resubmit the writes parked while syncing. */
+void ipc_server_state_changed(struct ipc_server *s);
+
+/* Internal to the IPC files. */
+struct ipc_conn {
+	struct ipc_server *server;
+	qb_ipcs_connection_t *c;
+	bool can_write; /* root */
+	bool can_read_priv;
+	bool closed;
+	int refs;
+};
+
+/* The server state proper, defined in ipc_requests.c. */
+struct ipc_server {
+	struct clusterd *cd;
+	qb_ipcs_service_t *service;
+	struct pending_write *pending; /* doubly linked, oldest first */
+	struct pending_write *pending_tail;
+	qb_loop_timer_handle deadline_timer;
+	bool deadline_armed;
+};
+
+int ipc_requests_new(struct clusterd *cd, struct ipc_server **out);
+void ipc_requests_free(struct ipc_server *s);
+int ipc_send_reply(struct ipc_conn *conn, Clusterd__Reply *reply,
+		   uint64_t request_id);
+/* Returns 1 when REQ was kept (a write in flight; freed later), else 0. */
+int ipc_handle_request(struct ipc_server *s, struct ipc_conn *conn,
+		       Clusterd__Request *req);
+void ipc_handle_members(struct ipc_server *s, struct ipc_conn *conn,
+			uint64_t id);
+void ipc_conn_ref(struct ipc_conn *conn);
+void ipc_conn_unref(struct ipc_conn *conn);

@@ -1,0 +1,109 @@
+/*
+ * Replication of the tree over a totally ordered group channel (CPG).
+ *
+ * The replica is a state machine fed with what the group delivers, in
+ * delivery order: views (membership changes) and messages. It never looks
+ * at a clock or at corosync's own quorum: every decision is a function of
+ * the delivery stream and of the vote configuration, so all members of a
+ * view decide alike (ARCHITECTURE.md invariants 1, 2, 4).
+ *
+ *  - A write is applied when it is delivered while the current view holds
+ *    a majority of the configured votes AND the view has finished its
+ *    sync; otherwise every member rejects it (EROFS / EAGAIN).
+ *  - After every view change the members exchange SyncState; the member
+ *    with the highest version (lowest node ID on a tie) ships what the
+ *    others miss (a diff of entries and tombstones, or a snapshot), then
+ *    every member multicasts SyncCheck and the view is synced when all
+ *    checksums agree. A disagreement is logged and repaired by a snapshot.
+ *
+ * The transport is abstract (replica_ops.send) so that unit tests can run
+ * several replicas against a simulated group.
+ */
+#pragma once
+
+#include "tree.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct replica_member {
+	uint32_t nodeid;
+	uint32_t pid;
+};
+
+struct replica_ops {
+	/* Multicast BUF to the group in agreed order; 0 or -errno. The
+	 * transport queues when the channel is congested. */
+	int (*send)(void *userdata, const void *buf, size_t len);
+	/* A write this member submitted was decided: ERR is 0 (applied at
+	 * tree VERSION) or -errno. Not yet durable: see store_commit(). */
+	void (*write_done)(void *userdata, uint64_t write_id, int err,
+			   uint64_t version);
+	/* Quorate or synced changed. */
+	void (*state_changed)(void *userdata);
+};
+
+/* One change, as a client asked for it. Strings and data are borrowed. */
+enum replica_op_type {
+	REPLICA_PUT = 1,
+	REPLICA_REMOVE,
+	REPLICA_MKDIR,
+	REPLICA_RENAME,
+};
+
+struct replica_write {
+	enum replica_op_type type;
+	const char *path;
+	const char *to; /* rename */
+	const void *data;
+	size_t size;
+	bool check_version;
+	uint64_t expected_version;
+	int64_t mtime_ms;
+};
+
+struct replica;
+
+int replica_new(struct tree *tree, uint32_t local_nodeid, uint32_t local_pid,
+		const struct replica_ops *ops, void *userdata,
+		struct replica **out);
+void replica_free(struct replica *r);
+
+/* This member's identity in the group (known once the transport joined). */
+void replica_set_local(struct replica *r, uint32_t nodeid, uint32_t pid);
+
+/* Votes per node and the expected total (from the corosync nodelist). A
+ * node not listed has one vote. */
+void replica_set_votes(struct replica *r, uint32_t expected_votes,
+		       const uint32_t *nodeids, const uint32_t *votes,
+		       size_t count);
+
+/* Delivery stream. */
+void replica_view(struct replica *r, const struct replica_member *members,
+		  size_t count);
+void replica_deliver(struct replica *r, uint32_t nodeid, uint32_t pid,
+		     const void *buf, size_t len);
+
+/* Multicast a write. 0 and *WRITE_ID set, or -EROFS (no quorum), -EAGAIN
+ * (synchronising), -EINVAL (bad path), -ENOMEM. */
+int replica_submit(struct replica *r, const struct replica_write *w,
+		   uint64_t *write_id);
+
+bool replica_quorate(const struct replica *r);
+bool replica_synced(const struct replica *r);
+uint32_t replica_view_votes(const struct replica *r);
+uint32_t replica_expected_votes(const struct replica *r);
+/* Members of the current view; valid until the next view. */
+const struct replica_member *replica_members(const struct replica *r,
+					     size_t *count);
+
+/* Counters for logs and tests. */
+struct replica_stats {
+	uint64_t writes_applied;
+	uint64_t writes_rejected;
+	uint64_t messages_dropped; /* undecodable or wrong version */
+	uint64_t syncs_completed;
+	uint64_t sync_repairs; /* checksum mismatches healed */
+};
+const struct replica_stats *replica_get_stats(const struct replica *r);

@@ -1,0 +1,66 @@
+/*
+ * State shared by the replica's files (replica.c: views and votes,
+ * replica_write.c: writes, replica_sync.c: the sync protocol).
+ */
+#pragma once
+
+#include "replica.h"
+#include "clusterd.pb-c.h"
+
+struct replica_vote {
+	uint32_t nodeid;
+	uint32_t votes;
+};
+
+enum sync_phase {
+	SYNC_STATES, /* waiting for every member's SyncState */
+	SYNC_DATA,   /* the source is shipping data */
+	SYNC_CHECKS, /* waiting for every member's SyncCheck */
+	SYNC_DONE,   /* synced: writes are admitted (when quorate) */
+	SYNC_FAILED, /* checksums disagree after repair: writes refused */
+};
+
+struct sync_peer {
+	struct replica_member member;
+	bool have_state, have_check;
+	uint64_t version, checksum, horizon;
+};
+
+struct replica {
+	struct tree *tree;
+	struct replica_member self;
+	struct replica_ops ops;
+	void *userdata;
+
+	struct replica_vote *vote_table;
+	size_t vote_count;
+	uint32_t expected_votes, view_votes;
+	bool quorate;
+
+	struct replica_member *members;
+	size_t member_count;
+	uint64_t view_seq; /* local count of views, for logs only */
+
+	/* sync (replica_sync.c) */
+	enum sync_phase phase;
+	bool synced;
+	struct sync_peer *peers; /* parallel to members */
+	struct replica_member source;
+	uint64_t base_version; /* our version when the round started */
+	uint64_t target_version;
+	bool snapshot_round, applying_snapshot;
+	bool receiving; /* this member installs the source's data */
+	unsigned repair_rounds;
+
+	uint64_t next_write_id;
+	struct replica_stats stats;
+};
+
+void replica_update_quorum(struct replica *r);
+void replica_notify(struct replica *r);
+int replica_send(struct replica *r, Clusterd__CpgMessage *msg);
+void replica_sync_start(struct replica *r);
+void replica_sync_deliver(struct replica *r, const struct replica_member *from,
+			  const Clusterd__CpgMessage *msg);
+void replica_apply_write(struct replica *r, const struct replica_member *from,
+			 const Clusterd__WriteOp *op);

@@ -1,0 +1,25 @@
+/*
+ * clusterd's own configuration keys (clusterd.conf(5)) and their defaults.
+ */
+#pragma once
+
+#include "kvconf.h"
+#include "store.h"
+#include "tree.h"
+
+#include <limits.h>
+#include <stdint.h>
+
+struct clusterd_settings {
+	char data_dir[PATH_MAX];      /* database and lock */
+	char run_dir[PATH_MAX];	      /* pidfile */
+	char corosync_conf[PATH_MAX]; /* absent: run standalone */
+	enum store_sync_mode sync_mode;
+	struct tree_limits limits;
+	uint64_t call_timeout_ms;
+};
+
+void settings_default(struct clusterd_settings *s);
+/* A kvconf_entry_fn for daemon_info.config_key; USERDATA is the settings. */
+int settings_apply_key(const char *key, const char *value, unsigned line,
+		       struct kvconf_error *err, void *userdata);

@@ -1,0 +1,229 @@
+/*
+ * cd-load: write many keys through clusterd's IPC, for tests and benches.
+ *
+ *   cd-load [-c CONCURRENCY] [-n COUNT] [-s SIZE] [-d DIR] [-t MS]
+ *           [-a ACKLOG] [-D SECONDS]
+ *
+ * Each of CONCURRENCY threads opens its own connection and puts files
+ * DIR/<thread>-<i> of SIZE bytes until COUNT writes were made in total (or
+ * for SECONDS with -D). Every acknowledged key is appended to ACKLOG (one
+ * line, written only after the reply said done), so that a test can check
+ * later that no acknowledged write was lost. Prints one summary line:
+ *
+ *   acked=N failed=N elapsed_ms=N rate=N p50_us=N p90_us=N p99_us=N max_us=N
+ *
+ * Exit status: 0 if it ran (failures are counted, not fatal), 2 on usage.
+ */
+#include "ipc_client.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct load {
+	unsigned concurrency, count, size, timeout_ms, seconds;
+	const char *dir;
+	FILE *acklog;
+	pthread_mutex_t lock;
+	atomic_uint next, acked, failed;
+	uint64_t *latencies; /* ns, one slot per write */
+	uint64_t deadline_ns;
+	char *payload;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static int put(struct ipc_client *c, struct load *l, const char *path)
+{
+	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
+	Clusterd__PutRequest put = CLUSTERD__PUT_REQUEST__INIT;
+	Clusterd__Reply *reply;
+	int r;
+
+	put.path = (char *)path;
+	put.data.data = (uint8_t *)l->payload;
+	put.data.len = l->size;
+	req.op_case = CLUSTERD__REQUEST__OP_PUT;
+	req.put = &put;
+	r = ipc_client_call(c, &req, l->timeout_ms, &reply);
+	if (r < 0)
+		return r;
+	r = -reply->errno_code;
+	ipc_client_reply_free(reply);
+	return r;
+}
+
+static void *worker(void *arg)
+{
+	struct load *l = arg;
+	struct ipc_client *c;
+	static atomic_uint thread_ids;
+	unsigned me = thread_ids++, i = 0, slot;
+	char path[512];
+
+	if (ipc_client_connect(&c) < 0) {
+		fprintf(stderr, "cd-load: cannot connect to clusterd\n");
+		return NULL;
+	}
+	while ((slot = l->next++) < l->count &&
+	       (!l->deadline_ns || now_ns() < l->deadline_ns)) {
+		uint64_t t0 = now_ns();
+		int r;
+
+		snprintf(path, sizeof(path), "%s/%u-%u", l->dir, me, i++);
+		r = put(c, l, path);
+		l->latencies[slot] = now_ns() - t0;
+		if (r < 0) {
+			l->failed++;
+			continue;
+		}
+		l->acked++;
+		if (l->acklog) {
+			pthread_mutex_lock(&l->lock);
+			fprintf(l->acklog, "%s\n", path);
+			fflush(l->acklog);
+			pthread_mutex_unlock(&l->lock);
+		}
+	}
+	ipc_client_free(c);
+	return NULL;
+}
+
+static int mkdir_p(const char *dir)
+{
+	char path[512];
+	struct ipc_client *c;
+	int r = ipc_client_connect(&c);
+
+	if (r < 0)
+		return r;
+	snprintf(path, sizeof(path), "%s", dir);
+	for (char *p = path;; p++) {
+		if (*p == '/' || *p == '\0') {
+			Clusterd__Request req = CLUSTERD__REQUEST__INIT;
+			Clusterd__MkdirRequest mk =
+			    CLUSTERD__MKDIR_REQUEST__INIT;
+			Clusterd__Reply *reply;
+			char saved = *p;
+
+			*p = '\0';
+			mk.path = path;
+			req.op_case = CLUSTERD__REQUEST__OP_MKDIR;
+			req.mkdir = &mk;
+			r = ipc_client_call(c, &req, 10000, &reply);
+			if (r == 0) {
+				r = reply->errno_code == EEXIST
+					? 0
+					: -reply->errno_code;
+				ipc_client_reply_free(reply);
+			}
+			*p = saved;
+			if (r < 0 || saved == '\0')
+				break;
+		}
+	}
+	ipc_client_free(c);
+	return r;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void report(struct load *l, uint64_t elapsed_ns)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->count; i++)
+		if (l->latencies[i])
+			l->latencies[n++] = l->latencies[i];
+	qsort(l->latencies, n, sizeof(uint64_t), cmp_u64);
+#define PCT(p) (n ? l->latencies[(size_t)((n - 1) * (p))] / 1000 : 0)
+	printf("acked=%u failed=%u elapsed_ms=%llu rate=%.0f p50_us=%llu "
+	       "p90_us=%llu p99_us=%llu max_us=%llu\n",
+	       (unsigned)l->acked, (unsigned)l->failed,
+	       (unsigned long long)(elapsed_ns / 1000000),
+	       elapsed_ns ? (double)l->acked * 1e9 / elapsed_ns : 0.0,
+	       (unsigned long long)PCT(0.50), (unsigned long long)PCT(0.90),
+	       (unsigned long long)PCT(0.99), (unsigned long long)PCT(1.0));
+#undef PCT
+}
+
+static int usage(void)
+{
+	fputs("usage: cd-load [-c CONCURRENCY] [-n COUNT] [-s SIZE] [-d DIR] "
+	      "[-t TIMEOUT_MS] [-a ACKLOG] [-D SECONDS]\n",
+	      stderr);
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	struct load l = {.concurrency = 1,
+			 .count = 0,
+			 .size = 200,
+			 .timeout_ms = 10000,
+			 .dir = "load"};
+	pthread_t threads[256];
+	uint64_t t0;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "c:n:s:d:t:a:D:")) != -1) {
+		switch (opt) {
+		case 'c': l.concurrency = strtoul(optarg, NULL, 10); break;
+		case 'n': l.count = strtoul(optarg, NULL, 10); break;
+		case 's': l.size = strtoul(optarg, NULL, 10); break;
+		case 'd': l.dir = optarg; break;
+		case 't': l.timeout_ms = strtoul(optarg, NULL, 10); break;
+		case 'D': l.seconds = strtoul(optarg, NULL, 10); break;
+		case 'a':
+			l.acklog = fopen(optarg, "a");
+			if (!l.acklog)
+				return perror(optarg), 2;
+			break;
+		default: return usage();
+		}
+	}
+	if (!l.concurrency || l.concurrency > 256 || optind < argc)
+		return usage();
+	if (!l.count)
+		l.count = l.seconds ? 10000000 : 1000;
+	l.latencies = calloc(l.count, sizeof(uint64_t));
+	l.payload = malloc(l.size ? l.size : 1);
+	if (!l.latencies || !l.payload)
+		return perror("cd-load"), 1;
+	memset(l.payload, 'x', l.size);
+	pthread_mutex_init(&l.lock, NULL);
+	if (mkdir_p(l.dir) < 0)
+		fprintf(stderr,
+			"cd-load: cannot create %s (writes will fail)\n",
+			l.dir);
+	t0 = now_ns();
+	if (l.seconds)
+		l.deadline_ns = t0 + l.seconds * 1000000000ULL;
+	for (unsigned i = 0; i < l.concurrency; i++)
+		pthread_create(&threads[i], NULL, worker, &l);
+	for (unsigned i = 0; i < l.concurrency; i++)
+		pthread_join(threads[i], NULL);
+	report(&l, now_ns() - t0);
+	if (l.acklog)
+		fclose(l.acklog);
+	free(l.latencies);
+	free(l.payload);
+	return 0;
+}
