@@ -130,6 +130,7 @@ void replica_view(struct replica *r, const struct replica_member *members,
 	log_info("View %llu: %zu members", (unsigned long long)r->view_seq,
 		 count);
 	replica_update_quorum(r);
+	REPLICA_EXT_CALL(r, view, r->members, r->member_count, r->quorate);
 	replica_sync_start(r);
 }
 
@@ -159,6 +160,19 @@ uint32_t replica_expected_votes(const struct replica *r)
 const struct replica_stats *replica_get_stats(const struct replica *r)
 {
 	return &r->stats;
+}
+
+int replica_add_extension(struct replica *r, const struct replica_extension *ext)
+{
+	if (r->ext_count == ELEMENTSOF(r->ext))
+		return -ENOSPC;
+	r->ext[r->ext_count++] = *ext;
+	return 0;
+}
+
+int replica_send_message(struct replica *r, Clusterd__CpgMessage *msg)
+{
+	return replica_send(r, msg);
 }
 
 int replica_send(struct replica *r, Clusterd__CpgMessage *msg)

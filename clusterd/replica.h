@@ -44,6 +44,40 @@ struct replica_ops {
 	void (*state_changed)(void *userdata);
 };
 
+/*
+ * Extensions: state machines that ride on the same delivery stream (locks,
+ * the node status store) without the replica knowing them. Every callback
+ * runs at a stream position, so extensions decide alike on all members.
+ */
+struct replica;
+struct Clusterd__CpgMessage;
+struct Clusterd__SyncState;
+
+struct replica_extension {
+	/* A CpgMessage whose body the replica does not handle. FROM is the
+	 * sender as the group reported it (never trust ids in the payload). */
+	void (*deliver)(void *userdata, const struct replica_member *from,
+			const struct Clusterd__CpgMessage *msg);
+	/* A new view was installed (quorum already recomputed), before sync. */
+	void (*view)(void *userdata, const struct replica_member *members,
+		     size_t count, bool quorate);
+	/* Add extension fields to this member's SyncState. It is packed and
+	 * sent right after this returns; what the fields point to must stay
+	 * valid until then (e.g. owned by the extension). */
+	void (*fill_sync_state)(void *userdata, struct Clusterd__SyncState *st);
+	/* A member's SyncState was delivered in the current view. */
+	void (*sync_state)(void *userdata, const struct replica_member *from,
+			   const struct Clusterd__SyncState *st);
+	/* Every member's SyncState has been delivered (before tree data). */
+	void (*sync_states_complete)(void *userdata);
+	void *userdata;
+};
+
+/* Register one extension (at most 4). */
+int replica_add_extension(struct replica *r, const struct replica_extension *ext);
+/* Multicast an extension's message (the header is filled in). */
+int replica_send_message(struct replica *r, struct Clusterd__CpgMessage *msg);
+
 /* One change, as a client asked for it. Strings and data are borrowed. */
 enum replica_op_type {
 	REPLICA_PUT = 1,

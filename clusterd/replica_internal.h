@@ -54,7 +54,19 @@ struct replica {
 
 	uint64_t next_write_id;
 	struct replica_stats stats;
+
+	struct replica_extension ext[4];
+	size_t ext_count;
 };
+
+/* Call METHOD(userdata, ...) on every extension that has it. */
+#define REPLICA_EXT_CALL(r, method, ...)                                       \
+	do {                                                                   \
+		for (size_t _i = 0; _i < (r)->ext_count; _i++)                 \
+			if ((r)->ext[_i].method)                               \
+				(r)->ext[_i].method((r)->ext[_i].userdata,     \
+						    ##__VA_ARGS__);            \
+	} while (0)
 
 void replica_update_quorum(struct replica *r);
 void replica_notify(struct replica *r);

@@ -36,6 +36,7 @@ static void send_state(struct replica *r)
 	st.checksum = tree_checksum(r->tree);
 	st.tombstone_horizon = tree_tombstone_horizon(r->tree);
 	st.view_id = r->view_seq;
+	REPLICA_EXT_CALL(r, fill_sync_state, &st);
 	msg.body_case = CLUSTERD__CPG_MESSAGE__BODY_SYNC_STATE;
 	msg.sync_state = &st;
 	err = replica_send(r, &msg);
@@ -304,8 +305,11 @@ static void on_state(struct replica *r, struct sync_peer *p,
 	p->version = st->tree_version;
 	p->checksum = st->checksum;
 	p->horizon = st->tombstone_horizon;
-	if (all_have(r, false))
+	REPLICA_EXT_CALL(r, sync_state, &p->member, st);
+	if (all_have(r, false)) {
+		REPLICA_EXT_CALL(r, sync_states_complete);
 		states_complete(r);
+	}
 }
 
 static int install_data(struct replica *r, const Clusterd__SyncData *d)
@@ -435,6 +439,10 @@ void replica_sync_deliver(struct replica *r, const struct replica_member *from,
 		on_check(r, p, msg->sync_check);
 		break;
 	default:
+		if (r->ext_count) {
+			REPLICA_EXT_CALL(r, deliver, from, msg);
+			break;
+		}
 		r->stats.messages_dropped++;
 		log_warning("Dropped a message of unknown kind %d from node %u",
 			    msg->body_case, from->nodeid);
