@@ -382,6 +382,9 @@ int transport_new(qb_loop_t *loop, bool standalone,
 	t->standalone = standalone;
 	t->ev = *events;
 	t->userdata = userdata;
+	/* Published before connecting: connecting calls back into the owner,
+	 * which reaches the transport through *OUT. */
+	*out = t;
 	if (standalone) {
 		t->local_nodeid = 1;
 		t->expected_votes = 1;
@@ -394,7 +397,6 @@ int transport_new(qb_loop_t *loop, bool standalone,
 		    RETRY_MS);
 		arm_retry(t, RETRY_MS);
 	}
-	*out = t;
 	return 0;
 }
 

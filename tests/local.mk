@@ -31,7 +31,10 @@ tests_tools_quorum_probe_LDADD = $(QUORUM_LIBS) $(VOTEQUORUM_LIBS)
 integration_tests = \
 	tests/integration/quorum-forms.sh \
 	tests/integration/quorum-partition.sh \
-	tests/integration/daemons-install.sh
+	tests/integration/daemons-install.sh \
+	tests/integration/clusterd-replication.sh \
+	tests/integration/clusterd-partition.sh \
+	tests/integration/clusterd-restart.sh
 TESTS += $(integration_tests)
 EXTRA_DIST += $(integration_tests)
 include $(srcdir)/tests/unit/core.mk

@@ -35,6 +35,10 @@
 #   h_expect_probe I TXT node I's quorum-probe output contains TXT
 #   h_ctl I ARGS...      run clusterctl on node I
 #   h_kill_clusterd I    kill -9 node I's clusterd (restart: h_service_clusterd I)
+#   h_tree_id I          "quorate=Q synced=S version=V checksum=C" of node I
+#   h_clusterd_ready I   node I's clusterd is quorate and synced
+#   h_converged I...     those nodes are synced with identical trees
+#   h_load I ARGS...     run tests/tools/cd-load on node I
 #   h_logs [LINES]       print the tail of every node's logs
 #   h_teardown           remove everything of this run (also via the trap)
 #   h_save_state F       record a persistent run (H_PERSIST=1) in F;
@@ -245,6 +249,40 @@ h_ctl() {
 	local i=$1
 	shift
 	h_run "$i" "$H_CLUSTERCTL" "$@"
+}
+
+# Print node I's tree identity: "quorate=1 synced=1 version=N checksum=X".
+h_tree_id() {
+	h_ctl "$1" -o json members 2>/dev/null | awk -F'[:,]' '
+		/"quorate"/ { q = ($2 ~ /true/) }
+		/"synced"/ { s = ($2 ~ /true/) }
+		/"tree_version"/ { gsub(/ /, "", $2); v = $2 }
+		/"tree_checksum"/ { gsub(/[ "]/, "", $2); c = $2 }
+		END { if (v != "") printf "quorate=%d synced=%d version=%s checksum=%s\n", q, s, v, c }'
+}
+
+# Succeed when node I's clusterd is quorate and synced.
+h_clusterd_ready() {
+	h_tree_id "$1" | grep -q '^quorate=1 synced=1 '
+}
+
+# Succeed when nodes I... are synced with identical version and checksum.
+h_converged() {
+	local i ids=""
+	for i in "$@"; do
+		ids="$ids$(h_tree_id "$i" | grep '^quorate=1 synced=1 ')
+"
+	done
+	[ "$(printf '%s' "$ids" | grep -c .)" = "$#" ] &&
+		[ "$(printf '%s' "$ids" | sort -u | grep -c .)" = 1 ]
+}
+
+# Run the cd-load tool on node I.
+H_LOAD=${H_LOAD:-${top_builddir:-.}/tests/tools/cd-load}
+h_load() {
+	local i=$1
+	shift
+	h_run "$i" "$H_LOAD" "$@"
 }
 
 # kill -9 clusterd on node I (the node stays up); h_service_clusterd I

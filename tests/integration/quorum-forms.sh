@@ -1,7 +1,8 @@
 # A 3-node cluster forms: libquorum reports quorate on every node, each node
 # sees all three members and three votes, and nodes are isolated from each
 # other (own hostname, own /run).
-. "$top_srcdir/tests/harness/harness.sh"
+set -u
+. "$top_srcdir/tests/harness/harness.sh" || exit 99
 
 h_setup 3
 h_start_all

@@ -1,7 +1,8 @@
 # Cutting one node's link makes it non-quorate while the other two stay
 # quorate; healing it restores a quorate 3-node cluster. Powering a node off
 # and on again does the same.
-. "$top_srcdir/tests/harness/harness.sh"
+set -u
+. "$top_srcdir/tests/harness/harness.sh" || exit 99
 
 h_setup 3
 h_start_all

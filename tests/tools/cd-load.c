@@ -12,6 +12,12 @@
  *
  *   acked=N failed=N elapsed_ms=N rate=N p50_us=N p90_us=N p99_us=N max_us=N
  *
+ *   cd-load -C ACKLOG
+ *
+ * checks instead that every key listed in ACKLOG exists on this node and
+ * prints "checked=N missing=N" (and each missing key on stderr); exit 1 if
+ * any is missing.
+ *
  * Exit status: 0 if it ran (failures are counted, not fatal), 2 on usage.
  */
 #include "ipc_client.h"
@@ -85,8 +91,22 @@ static void *worker(void *arg)
 		snprintf(path, sizeof(path), "%s/%u-%u", l->dir, me, i++);
 		r = put(c, l, path);
 		l->latencies[slot] = now_ns() - t0;
+		if (r == -ENOTCONN || r == -ECONNREFUSED) {
+			/* clusterd restarted: reconnect, don't spin. */
+			ipc_client_free(c);
+			c = NULL;
+			while (!c && (!l->deadline_ns || now_ns() < l->deadline_ns)) {
+				struct timespec pause = { 0, 100000000 };
+
+				nanosleep(&pause, NULL);
+				if (ipc_client_connect(&c) < 0)
+					c = NULL;
+			}
+		}
 		if (r < 0) {
 			l->failed++;
+			if (!c)
+				break;
 			continue;
 		}
 		l->acked++;
@@ -164,6 +184,47 @@ static void report(struct load *l, uint64_t elapsed_ns)
 #undef PCT
 }
 
+static int check_acklog(const char *file)
+{
+	char line[512];
+	unsigned checked = 0, missing = 0;
+	struct ipc_client *c;
+	FILE *f = fopen(file, "r");
+
+	if (!f)
+		return perror(file), 2;
+	if (ipc_client_connect(&c) < 0) {
+		fprintf(stderr, "cd-load: cannot connect to clusterd\n");
+		fclose(f);
+		return 1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		Clusterd__Request req = CLUSTERD__REQUEST__INIT;
+		Clusterd__StatRequest st = CLUSTERD__STAT_REQUEST__INIT;
+		Clusterd__Reply *reply;
+		int r;
+
+		line[strcspn(line, "\n")] = '\0';
+		st.path = line;
+		req.op_case = CLUSTERD__REQUEST__OP_STAT;
+		req.stat = &st;
+		r = ipc_client_call(c, &req, 10000, &reply);
+		if (r == 0) {
+			r = -reply->errno_code;
+			ipc_client_reply_free(reply);
+		}
+		checked++;
+		if (r < 0) {
+			missing++;
+			fprintf(stderr, "missing: %s (%s)\n", line, strerror(-r));
+		}
+	}
+	fclose(f);
+	ipc_client_free(c);
+	printf("checked=%u missing=%u\n", checked, missing);
+	return missing ? 1 : 0;
+}
+
 static int usage(void)
 {
 	fputs("usage: cd-load [-c CONCURRENCY] [-n COUNT] [-s SIZE] [-d DIR] "
@@ -183,8 +244,9 @@ int main(int argc, char **argv)
 	uint64_t t0;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "c:n:s:d:t:a:D:")) != -1) {
+	while ((opt = getopt(argc, argv, "c:n:s:d:t:a:D:C:")) != -1) {
 		switch (opt) {
+		case 'C': return check_acklog(optarg);
 		case 'c': l.concurrency = strtoul(optarg, NULL, 10); break;
 		case 'n': l.count = strtoul(optarg, NULL, 10); break;
 		case 's': l.size = strtoul(optarg, NULL, 10); break;
