@@ -6,11 +6,14 @@ clusterd_libclusterdcore_la_SOURCES = \
 	clusterd/tree_index.c clusterd/tree_sync.c clusterd/tree_internal.h \
 	clusterd/store.c clusterd/store.h \
 	clusterd/replica.c clusterd/replica.h clusterd/replica_internal.h \
-	clusterd/replica_write.c clusterd/replica_sync.c \
+	clusterd/replica_write.c clusterd/replica_sync.c clusterd/replica_audit.c \
 	clusterd/transport.c clusterd/transport.h \
 	clusterd/ipc_server.c clusterd/ipc_server.h \
 	clusterd/ipc_requests.c clusterd/ipc_members.c \
-	clusterd/settings.c clusterd/settings.h clusterd/clusterd.h
+	clusterd/settings.c clusterd/settings.h clusterd/clusterd.h \
+	clusterd/locks.c clusterd/locks_sync.c clusterd/locks.h \
+	clusterd/locks_internal.h clusterd/status.c clusterd/status.h \
+	clusterd/watchdog.c clusterd/watchdog.h
 clusterd_libclusterdcore_la_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) \
 	$(PROTOBUF_C_CFLAGS) $(CPG_CFLAGS) $(CMAP_CFLAGS)
 clusterd_libclusterdcore_la_LIBADD = proto/libcdproto.la $(SQLITE_LIBS) \

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "macro.h"
 #include "settings.h"
+#include "watchdog.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +28,7 @@
 
 static struct clusterd_settings settings;
 static struct clusterd cd;
+static struct watchdog *watchdog;
 static int lock_fd = -1;
 static char pidfile[PATH_MAX + 32];
 
@@ -85,6 +87,11 @@ static void on_state_changed(void *userdata)
 {
 	if (cd.ipc)
 		ipc_server_state_changed(cd.ipc);
+}
+
+static void on_rejoin(void *userdata)
+{
+	transport_rejoin(cd.transport);
 }
 
 static void on_view(void *userdata, const struct replica_member *m, size_t n)
@@ -151,6 +158,7 @@ static int start_replication(void)
 	    .send = send_to_group,
 	    .write_done = on_write_done,
 	    .state_changed = on_state_changed,
+	    .rejoin = on_rejoin,
 	};
 	static const struct transport_events events = {
 	    .view = on_view,
@@ -192,6 +200,10 @@ static int clusterd_start(qb_loop_t *loop, const struct daemon_options *opts)
 	r = start_replication();
 	if (r < 0)
 		return r;
+	r = watchdog_start(&cd, settings.sync_timeout_ms,
+			   settings.audit_interval_ms, &watchdog);
+	if (r < 0)
+		return log_error_errno(r, "Cannot start the sync watchdog");
 	write_pidfile();
 	return 0;
 }
@@ -200,6 +212,7 @@ static void clusterd_stop(void)
 {
 	/* Leaving the CPG group first lets the others form their next view
 	 * at once instead of waiting for a token timeout. */
+	watchdog_stop(watchdog);
 	ipc_server_free(cd.ipc);
 	transport_free(cd.transport);
 	replica_free(cd.replica);

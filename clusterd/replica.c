@@ -87,6 +87,9 @@ void replica_update_quorum(struct replica *r)
 	for (size_t i = 0; i < r->member_count; i++) {
 		bool counted = false;
 
+		if (r->peers && r->peers[i].excluded)
+			continue;
+
 		/* One clusterd per node; count a node once whatever happens. */
 		for (size_t j = 0; j < i; j++)
 			counted |= r->members[j].nodeid == r->members[i].nodeid;
@@ -123,10 +126,14 @@ void replica_view(struct replica *r, const struct replica_member *members,
 		return;
 	}
 	memcpy(copy, members, count * sizeof(*copy));
+	/* The old view's peers are not this view's: sync_start makes new. */
+	free(r->peers);
+	r->peers = NULL;
 	free(r->members);
 	r->members = copy;
 	r->member_count = count;
 	r->view_seq++;
+	r->sync_progress++; /* a new view restarts the sync deadline */
 	log_info("View %llu: %zu members", (unsigned long long)r->view_seq,
 		 count);
 	replica_update_quorum(r);
@@ -141,6 +148,10 @@ const struct replica_member *replica_members(const struct replica *r,
 	return r->members;
 }
 
+struct replica_member replica_self(const struct replica *r)
+{
+	return r->self;
+}
 bool replica_quorate(const struct replica *r)
 {
 	return r->quorate;

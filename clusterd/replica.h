@@ -42,6 +42,10 @@ struct replica_ops {
 			   uint64_t version);
 	/* Quorate or synced changed. */
 	void (*state_changed)(void *userdata);
+	/* This member was excluded from its view's sync (it stalled): leave
+	 * and rejoin the group, to be synced in a fresh view. Called from
+	 * inside replica_deliver: the transport must defer the actual work. */
+	void (*rejoin)(void *userdata);
 };
 
 /*
@@ -124,6 +128,21 @@ void replica_deliver(struct replica *r, uint32_t nodeid, uint32_t pid,
 int replica_submit(struct replica *r, const struct replica_write *w,
 		   uint64_t *write_id);
 
+/* This member's identity, as replica_set_local() set it. */
+struct replica_member replica_self(const struct replica *r);
+/* Sync deadline. The daemon calls replica_sync_progress() from a timer;
+ * when it did not change over a whole period while the view is not synced,
+ * it calls replica_sync_timeout(), which multicasts SyncTimeout. Where that
+ * message is delivered, every member excludes the members that have not
+ * sent what the current sync step waits for: they stop counting for
+ * quorum, their writes are refused, and they rejoin (ops.rejoin). */
+uint64_t replica_sync_progress(const struct replica *r);
+void replica_sync_timeout(struct replica *r);
+
+/* Start a divergence audit (see replica_audit.c); the daemon calls it
+ * periodically on one member. A member found diverged rejoins. */
+void replica_audit_start(struct replica *r);
+
 bool replica_quorate(const struct replica *r);
 bool replica_synced(const struct replica *r);
 uint32_t replica_view_votes(const struct replica *r);
@@ -139,5 +158,7 @@ struct replica_stats {
 	uint64_t messages_dropped; /* undecodable or wrong version */
 	uint64_t syncs_completed;
 	uint64_t sync_repairs; /* checksum mismatches healed */
+	uint64_t sync_exclusions; /* members excluded by a sync deadline */
+	uint64_t audits;          /* audits completed */
 };
 const struct replica_stats *replica_get_stats(const struct replica *r);

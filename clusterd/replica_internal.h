@@ -23,6 +23,9 @@ enum sync_phase {
 struct sync_peer {
 	struct replica_member member;
 	bool have_state, have_check;
+	bool excluded; /* stalled past a sync deadline, out until next view */
+	bool have_report; /* audit (replica_audit.c) */
+	uint64_t report_version, report_checksum;
 	uint64_t version, checksum, horizon;
 };
 
@@ -50,6 +53,8 @@ struct replica {
 	uint64_t target_version;
 	bool snapshot_round, applying_snapshot;
 	bool receiving; /* this member installs the source's data */
+	uint64_t sync_progress; /* sync messages delivered, for the deadline */
+	bool audit_active;      /* an AuditRequest was delivered, reports due */
 	unsigned repair_rounds;
 
 	uint64_t next_write_id;
@@ -74,5 +79,9 @@ int replica_send(struct replica *r, Clusterd__CpgMessage *msg);
 void replica_sync_start(struct replica *r);
 void replica_sync_deliver(struct replica *r, const struct replica_member *from,
 			  const Clusterd__CpgMessage *msg);
+/* True when FROM was excluded from the current view's sync. */
+bool replica_excluded(const struct replica *r, const struct replica_member *from);
+void replica_audit_deliver(struct replica *r, struct sync_peer *p,
+			   const Clusterd__CpgMessage *msg);
 void replica_apply_write(struct replica *r, const struct replica_member *from,
 			 const Clusterd__WriteOp *op);

@@ -85,6 +85,7 @@ void replica_sync_start(struct replica *r)
 	free(r->peers);
 	r->peers = peers;
 	r->repair_rounds = 0;
+	r->audit_active = false;
 	r->snapshot_round = false;
 	r->applying_snapshot = false;
 	set_synced(r, false, SYNC_STATES);
@@ -114,18 +115,39 @@ static bool same_member(const struct replica_member *a,
 	return a->nodeid == b->nodeid && a->pid == b->pid;
 }
 
-/* Highest version wins; on a tie the lowest node ID. */
+static size_t holders(const struct replica *r, const struct sync_peer *p)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->member_count; i++)
+		n += !r->peers[i].excluded && r->peers[i].version == p->version &&
+		     r->peers[i].checksum == p->checksum;
+	return n;
+}
+
+/* Highest version wins. Among members at that version, the checksum most
+ * of them hold wins (so one diverged member cannot impose its tree), then
+ * the lowest node ID. */
 static const struct sync_peer *choose_source(const struct replica *r)
 {
-	const struct sync_peer *best = &r->peers[0];
+	const struct sync_peer *best = NULL;
+	size_t best_holders = 0;
 
-	for (size_t i = 1; i < r->member_count; i++) {
+	for (size_t i = 0; i < r->member_count; i++) {
 		const struct sync_peer *p = &r->peers[i];
+		size_t n;
 
-		if (p->version > best->version ||
+		if (p->excluded)
+			continue;
+		n = holders(r, p);
+		if (!best || p->version > best->version ||
 		    (p->version == best->version &&
-		     p->member.nodeid < best->member.nodeid))
+		     (n > best_holders ||
+		      (n == best_holders &&
+		       p->member.nodeid < best->member.nodeid)))) {
 			best = p;
+			best_holders = n;
+		}
 	}
 	return best;
 }
@@ -138,6 +160,8 @@ static uint64_t diff_base(const struct replica *r, const struct sync_peer *src)
 	for (size_t i = 0; i < r->member_count; i++) {
 		const struct sync_peer *p = &r->peers[i];
 
+		if (p->excluded)
+			continue;
 		if (p->version == src->version && p->checksum != src->checksum)
 			return UINT64_MAX; /* diverged at the same version */
 		if (p->version < from)
@@ -268,7 +292,8 @@ static void ship(struct replica *r, uint64_t from)
 static bool all_have(const struct replica *r, bool check)
 {
 	for (size_t i = 0; i < r->member_count; i++)
-		if (!(check ? r->peers[i].have_check : r->peers[i].have_state))
+		if (!r->peers[i].excluded &&
+		    !(check ? r->peers[i].have_check : r->peers[i].have_state))
 			return false;
 	return true;
 }
@@ -290,7 +315,8 @@ static void states_complete(struct replica *r)
 	 * install the data. */
 	r->receiving =
 	    !same_member(&src->member, &r->self) && me &&
-	    (me->version != src->version || me->checksum != src->checksum);
+	    (r->snapshot_round || me->version != src->version ||
+	     me->checksum != src->checksum);
 	r->phase = SYNC_DATA;
 	if (same_member(&src->member, &r->self))
 		ship(r, from);
@@ -299,7 +325,7 @@ static void states_complete(struct replica *r)
 static void on_state(struct replica *r, struct sync_peer *p,
 		     const Clusterd__SyncState *st)
 {
-	if (r->phase != SYNC_STATES || p->have_state)
+	if (r->phase != SYNC_STATES || p->have_state || p->excluded)
 		return;
 	p->have_state = true;
 	p->version = st->tree_version;
@@ -374,15 +400,16 @@ static void checks_complete(struct replica *r)
 	bool agree = true;
 
 	for (size_t i = 0; i < r->member_count; i++)
-		agree &= r->peers[i].version == src->version &&
-			 r->peers[i].checksum == src->checksum;
+		agree &= r->peers[i].excluded ||
+			 (r->peers[i].version == src->version &&
+			  r->peers[i].checksum == src->checksum);
 	if (agree) {
 		set_synced(r, true, SYNC_DONE);
 		return;
 	}
 	r->stats.sync_repairs++;
 	for (size_t i = 0; i < r->member_count; i++)
-		if (r->peers[i].checksum != src->checksum)
+		if (!r->peers[i].excluded && r->peers[i].checksum != src->checksum)
 			log_error(
 			    "DIVERGENCE: node %u has tree version %llu "
 			    "checksum %016llx, source node %u has %llu %016llx",
@@ -408,7 +435,7 @@ static void checks_complete(struct replica *r)
 static void on_check(struct replica *r, struct sync_peer *p,
 		     const Clusterd__SyncCheck *ck)
 {
-	if (r->phase != SYNC_CHECKS || p->have_check)
+	if (r->phase != SYNC_CHECKS || p->have_check || p->excluded)
 		return;
 	p->have_check = true;
 	/* From here on the peer is known by its post-sync tree. */
@@ -416,6 +443,82 @@ static void on_check(struct replica *r, struct sync_peer *p,
 	p->checksum = ck->checksum;
 	if (all_have(r, true))
 		checks_complete(r);
+}
+
+uint64_t replica_sync_progress(const struct replica *r)
+{
+	return r->sync_progress;
+}
+
+bool replica_excluded(const struct replica *r, const struct replica_member *m)
+{
+	for (size_t i = 0; r->peers && i < r->member_count; i++)
+		if (same_member(&r->peers[i].member, m))
+			return r->peers[i].excluded;
+	return false;
+}
+
+void replica_sync_timeout(struct replica *r)
+{
+	Clusterd__CpgMessage msg = CLUSTERD__CPG_MESSAGE__INIT;
+	Clusterd__SyncTimeout t = CLUSTERD__SYNC_TIMEOUT__INIT;
+
+	if (r->synced || r->phase == SYNC_FAILED || !r->peers)
+		return;
+	log_warning("Sync of view %llu made no progress: proposing to exclude "
+		    "the members that stall it",
+		    (unsigned long long)r->view_seq);
+	t.view_id = r->view_seq;
+	msg.body_case = CLUSTERD__CPG_MESSAGE__BODY_SYNC_TIMEOUT;
+	msg.sync_timeout = &t;
+	replica_send(r, &msg);
+}
+
+/* Exclude the peers the current step still waits for. */
+static void exclude_stalled(struct replica *r)
+{
+	for (size_t i = 0; i < r->member_count; i++) {
+		struct sync_peer *p = &r->peers[i];
+		bool stalled = r->phase == SYNC_STATES ? !p->have_state
+			       : r->phase == SYNC_CHECKS ? !p->have_check
+			       : same_member(&p->member, &r->source);
+
+		if (p->excluded || !stalled)
+			continue;
+		p->excluded = true;
+		r->stats.sync_exclusions++;
+		log_warning("Excluding node %u pid %u from this view: it stalled "
+			    "the sync", p->member.nodeid, p->member.pid);
+	}
+}
+
+static void on_timeout(struct replica *r)
+{
+	enum sync_phase phase = r->phase;
+
+	if (phase != SYNC_STATES && phase != SYNC_DATA && phase != SYNC_CHECKS)
+		return;
+	exclude_stalled(r);
+	if (replica_excluded(r, &r->self)) {
+		log_error("This node stalled its view's sync and was excluded; "
+			  "rejoining the group");
+		set_synced(r, false, SYNC_FAILED);
+		if (r->ops.rejoin)
+			r->ops.rejoin(r->userdata);
+		return;
+	}
+	replica_update_quorum(r);
+	if (phase == SYNC_DATA) {
+		/* Members may hold part of the stalled source's data: start
+		 * over from a snapshot of the best remaining member. */
+		r->snapshot_round = true;
+		states_complete(r);
+	} else if (all_have(r, phase == SYNC_CHECKS)) {
+		if (phase == SYNC_STATES)
+			states_complete(r);
+		else
+			checks_complete(r);
+	}
 }
 
 void replica_sync_deliver(struct replica *r, const struct replica_member *from,
@@ -429,13 +532,23 @@ void replica_sync_deliver(struct replica *r, const struct replica_member *from,
 		return;
 	}
 	switch (msg->body_case) {
+	case CLUSTERD__CPG_MESSAGE__BODY_SYNC_TIMEOUT:
+		on_timeout(r);
+		break;
+	case CLUSTERD__CPG_MESSAGE__BODY_AUDIT_REQUEST:
+	case CLUSTERD__CPG_MESSAGE__BODY_AUDIT_REPORT:
+		replica_audit_deliver(r, p, msg);
+		break;
 	case CLUSTERD__CPG_MESSAGE__BODY_SYNC_STATE:
+		r->sync_progress++;
 		on_state(r, p, msg->sync_state);
 		break;
 	case CLUSTERD__CPG_MESSAGE__BODY_SYNC_DATA:
+		r->sync_progress++;
 		on_data(r, from, msg->sync_data);
 		break;
 	case CLUSTERD__CPG_MESSAGE__BODY_SYNC_CHECK:
+		r->sync_progress++;
 		on_check(r, p, msg->sync_check);
 		break;
 	default:

@@ -111,7 +111,7 @@ void replica_apply_write(struct replica *r, const struct replica_member *from,
 
 	if (!r->quorate)
 		err = -EROFS;
-	else if (!r->synced)
+	else if (!r->synced || replica_excluded(r, from))
 		err = -EAGAIN;
 	else
 		err = apply_op(r, op);

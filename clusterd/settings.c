@@ -21,6 +21,8 @@ void settings_default(struct clusterd_settings *s)
 	s->sync_mode = STORE_SYNC_FULL;
 	tree_limits_default(&s->limits);
 	s->call_timeout_ms = 10000;
+	s->sync_timeout_ms = 5000;
+	s->audit_interval_ms = 60000;
 }
 
 static int set_path(char *dst, const char *value, unsigned line,
@@ -42,6 +44,19 @@ static int set_size(uint64_t *dst, const char *key, const char *value,
 		return kvconf_fail(
 		    err, line, "%s: expected a size such as 8M, got '%.64s'",
 		    key, value);
+	return 0;
+}
+
+/* Seconds from MIN to 3600, stored in ms. */
+static int set_seconds(uint64_t *dst_ms, const char *key, const char *value,
+		       uint64_t min, unsigned line, struct kvconf_error *err)
+{
+	uint64_t sec;
+
+	if (parse_uint64(value, &sec) < 0 || sec < min || sec > 3600)
+		return kvconf_fail(err, line, "%s: expected seconds (%llu-3600), got '%.64s'",
+				   key, (unsigned long long)min, value);
+	*dst_ms = sec * 1000;
 	return 0;
 }
 
@@ -82,15 +97,11 @@ int settings_apply_key(const char *key, const char *value, unsigned line,
 			    "max_entries: expected a positive number");
 		return 0;
 	}
-	if (strcmp(key, "call_timeout") == 0) {
-		uint64_t sec;
-
-		if (parse_uint64(value, &sec) < 0 || sec == 0 || sec > 3600)
-			return kvconf_fail(
-			    err, line,
-			    "call_timeout: expected seconds (1-3600)");
-		s->call_timeout_ms = sec * 1000;
-		return 0;
-	}
+	if (strcmp(key, "call_timeout") == 0)
+		return set_seconds(&s->call_timeout_ms, key, value, 1, line, err);
+	if (strcmp(key, "sync_timeout") == 0)
+		return set_seconds(&s->sync_timeout_ms, key, value, 1, line, err);
+	if (strcmp(key, "audit_interval") == 0)
+		return set_seconds(&s->audit_interval_ms, key, value, 0, line, err);
 	return kvconf_fail(err, line, "unknown key '%s'", key);
 }

@@ -17,6 +17,8 @@ struct clusterd_settings {
 	enum store_sync_mode sync_mode;
 	struct tree_limits limits;
 	uint64_t call_timeout_ms;
+	uint64_t sync_timeout_ms;   /* no sync progress for this long: exclude */
+	uint64_t audit_interval_ms; /* 0: no periodic divergence audit */
 };
 
 void settings_default(struct clusterd_settings *s);

@@ -411,6 +411,28 @@ void transport_free(struct transport *t)
 	free(t);
 }
 
+static void rejoin_job(void *data)
+{
+	struct transport *t = data;
+
+	if (!t->connected)
+		return;
+	disconnect(t);
+	t->ev.view(t->userdata, NULL, 0);
+	t->ev.batch_done(t->userdata);
+	if (t->retry_armed) {
+		qb_loop_timer_del(t->loop, t->retry_timer);
+		t->retry_armed = false;
+	}
+	arm_retry(t, 100);
+}
+
+void transport_rejoin(struct transport *t)
+{
+	if (!t->standalone)
+		qb_loop_job_add(t->loop, QB_LOOP_HIGH, t, rejoin_job);
+}
+
 int transport_send(struct transport *t, const void *buf, size_t len)
 {
 	struct queued *q;

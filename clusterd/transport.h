@@ -43,6 +43,10 @@ void transport_free(struct transport *t);
 
 int transport_send(struct transport *t, const void *buf, size_t len);
 
+/* Leave the group and join again as a new member (from a loop job, so it
+ * is safe to call while delivering). No-op for the loopback. */
+void transport_rejoin(struct transport *t);
+
 uint32_t transport_local_nodeid(const struct transport *t);
 const char *transport_cluster_name(const struct transport *t);
 /* The configured nodes (corosync nodelist), sorted by node ID. */

@@ -41,7 +41,7 @@ include $(srcdir)/tests/unit/core.mk
 
 check_PROGRAMS += tests/unit/test-replica
 TESTS += tests/unit/test-replica
-tests_unit_test_replica_SOURCES = tests/unit/test-replica.c
+tests_unit_test_replica_SOURCES = tests/unit/test-replica.c tests/unit/sim.c tests/unit/sim.h
 tests_unit_test_replica_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/clusterd
 tests_unit_test_replica_LDADD = clusterd/libclusterdcore.la $(UNIT_LDADD) $(SQLITE_LIBS)
 include $(srcdir)/tests/unit/cli.mk
