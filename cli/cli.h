@@ -9,6 +9,11 @@
  *   options.c     getopt wrapper shared by every level, number/path parsing
  *   config_cmd.c  argv of "config ..." -> struct cli_request
  *   members_cmd.c argv of "members" -> struct cli_request
+ *   lock_cmd.c    "lock" (acquire, then hold or run a command) and "locks"
+ *   lock_hold.c   holding a lock: waiting, running COMMAND, signals
+ *   node_status_cmd.c  "node-status set|get|ls"
+ *   request_ext.c the requests of locks and node status
+ *   output_ext.c  their replies as text or JSON
  *   request.c     the Request storage; send, check the reply, hand it on
  *   output.c      a Reply as text tables or one JSON document (json-c)
  *   table.c       aligned text tables; format.c byte-level helpers
@@ -48,16 +53,21 @@ enum cli_output {
  * clusterd__reply__free_unpacked(), or -errno (not reaching clusterd). */
 typedef int (*cli_call_fn)(void *userdata, Clusterd__Request *req,
 			   int timeout_ms, Clusterd__Reply **reply);
+/* The next event of a watch on the same connection as the calls. */
+typedef int (*cli_event_fn)(void *userdata, int timeout_ms,
+			    Clusterd__Event **event);
 
 struct cli_ctx {
 	FILE *in;
 	FILE *out;
 	FILE *err;
 	cli_call_fn call;
+	cli_event_fn next_event; /* NULL: watching is not possible */
 	void *call_data;
 	/* Set by the global options. */
 	enum cli_output output;
 	int timeout_ms;
+	bool timeout_set; /* --timeout was given */
 };
 
 /* Streams stdin/stdout/stderr, text output, the default timeout. */
@@ -127,6 +137,13 @@ enum cli_op {
 	CLI_OP_MV,
 	CLI_OP_STAT,
 	CLI_OP_MEMBERS,
+	/* request_ext.c */
+	CLI_OP_LOCK,
+	CLI_OP_UNLOCK,
+	CLI_OP_LOCKS,
+	CLI_OP_STATUS_SET,
+	CLI_OP_STATUS_GET,
+	CLI_OP_STATUS_LS,
 };
 
 /* A Request and the storage of its parts. Strings point into argv. */
@@ -144,6 +161,12 @@ struct cli_request {
 		Clusterd__RenameRequest rename;
 		Clusterd__StatRequest stat;
 		Clusterd__MembersRequest members;
+		Clusterd__LockRequest lock;
+		Clusterd__UnlockRequest unlock;
+		Clusterd__LocksRequest locks;
+		Clusterd__StatusSetRequest status_set;
+		Clusterd__StatusGetRequest status_get;
+		Clusterd__StatusListRequest status_list;
 	} body;
 };
 
@@ -162,6 +185,20 @@ int cli_execute(struct cli_ctx *ctx, struct cli_request *r);
  * frees it. */
 int cli_finish(struct cli_ctx *ctx, int parsed, struct cli_request *r);
 
+/* ---------------------------------------------------- request_ext.c --- */
+
+/* The parts of request.c for the ops of locks and node status. */
+void cli_request_init_ext(struct cli_request *r, enum cli_op op);
+const char *cli_request_path_ext(const struct cli_request *r);
+char *cli_request_label_ext(const struct cli_request *r);
+Clusterd__Reply__ResultCase cli_expected_result_ext(enum cli_op op);
+/* request.c: send R, waiting up to TIMEOUT_MS (negative: forever), and
+ * check that the reply is a success of the kind R expects: CLI_EXIT_OK and
+ * *REPLY (free it with clusterd__reply__free_unpacked), or the exit code
+ * of a failure already reported with cli_fail() (WHAT names the op). */
+int cli_call_checked(struct cli_ctx *ctx, struct cli_request *r, int timeout_ms,
+		     const char *what, Clusterd__Reply **reply);
+
 /* ---------------------------------------------------- config_cmd.c --- */
 
 /* "config [OPTIONS] SUBCOMMAND ...", ARGV[0] being "config". Returns the
@@ -175,8 +212,39 @@ int config_parse(struct cli_ctx *ctx, int argc, char **argv,
 /* --------------------------------------------------- members_cmd.c --- */
 
 int members_main(struct cli_ctx *ctx, int argc, char **argv);
+int watch_main(struct cli_ctx *ctx, int argc, char **argv);
 int members_parse(struct cli_ctx *ctx, int argc, char **argv,
 		  struct cli_request *r);
+
+/* ------------------------------------------ lock_cmd.c, lock_hold.c --- */
+
+/* What "lock" parsed: the request, and the command to run (or none). */
+struct lock_invocation {
+	struct cli_request r;
+	char **command; /* NULL-terminated, into argv; NULL: hold */
+	char **args;	/* storage of COMMAND, freed by lock_invocation_done */
+	int call_timeout_ms;
+};
+void lock_invocation_done(struct lock_invocation *li);
+int lock_main(struct cli_ctx *ctx, int argc, char **argv);
+/* CLI_PARSED (LI filled), CLI_HANDLED or a negative usage error. LI's
+ * command points into ARGV. */
+int lock_parse(struct cli_ctx *ctx, int argc, char **argv,
+	       struct lock_invocation *li);
+int locks_main(struct cli_ctx *ctx, int argc, char **argv);
+int locks_parse(struct cli_ctx *ctx, int argc, char **argv,
+		struct cli_request *r);
+/* Hold the lock GRANTED (a successful reply to LI's request) until stdin
+ * closes or a signal comes (no COMMAND), or while COMMAND runs; then
+ * release it. Returns the exit code. */
+int lock_hold(struct cli_ctx *ctx, struct lock_invocation *li,
+	      const Clusterd__Reply *granted);
+
+/* ----------------------------------------------- node_status_cmd.c --- */
+
+int node_status_main(struct cli_ctx *ctx, int argc, char **argv);
+int node_status_parse(struct cli_ctx *ctx, int argc, char **argv,
+		      struct cli_request *r);
 
 /* -------------------------------------------------------- output.c --- */
 
@@ -184,6 +252,16 @@ int members_parse(struct cli_ctx *ctx, int argc, char **argv,
  * writing. */
 int output_reply(struct cli_ctx *ctx, const struct cli_request *r,
 		 const Clusterd__Reply *reply);
+/* output_ext.c: the replies of locks and node status. */
+int output_reply_ext(struct cli_ctx *ctx, const struct cli_request *r,
+		     const Clusterd__Reply *reply);
+/* Helpers output.c shares with output_ext.c (json-c objects). */
+struct json_object;
+struct json_object *cli_json_string(const char *s);
+/* Add "encoding" and "data" (named DATA_KEY) for bytes, as config get. */
+int cli_json_add_data(struct json_object *obj, const char *data_key,
+		      const uint8_t *data, size_t len);
+int cli_json_print(struct cli_ctx *ctx, struct json_object *obj);
 /* The JSON document of a failure (-o json): {"error": {...}}. */
 void output_error_json(struct cli_ctx *ctx, const char *what, int err,
 		       const char *reason, const char *detail);
@@ -244,3 +322,10 @@ extern const char cli_help_config_rm[];
 extern const char cli_help_config_mkdir[];
 extern const char cli_help_config_mv[];
 extern const char cli_help_members[];
+extern const char cli_help_watch[];
+extern const char cli_help_lock[];
+extern const char cli_help_locks[];
+extern const char cli_help_node_status[];
+extern const char cli_help_node_status_set[];
+extern const char cli_help_node_status_get[];
+extern const char cli_help_node_status_ls[];

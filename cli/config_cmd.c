@@ -124,7 +124,7 @@ static void fill(struct cli_request *r, const struct subcommand *sub,
 		r->body.rename.from = (char *)cli_tree_path(pos[0]);
 		r->body.rename.to = (char *)cli_tree_path(pos[1]);
 		break;
-	case CLI_OP_MEMBERS: break;
+	default: break; /* not a config command */
 	}
 }
 

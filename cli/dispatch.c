@@ -21,6 +21,10 @@ static const struct {
 } commands[] = {
     {"config", config_main},
     {"members", members_main},
+    {"watch", watch_main},
+    {"lock", lock_main},
+    {"locks", locks_main},
+    {"node-status", node_status_main},
 };
 
 void cli_ctx_init(struct cli_ctx *ctx, cli_call_fn call, void *call_data)

@@ -32,8 +32,9 @@
 const char cli_help_main[] =
     "Usage: clusterctl [OPTIONS] COMMAND [ARGS...]\n"
     "\n"
-    "Read and change clusterd's replicated configuration tree and show the\n"
-    "cluster's membership, through the clusterd running on this node.\n"
+    "Read and change clusterd's replicated configuration tree, show the\n"
+    "cluster's membership, take cluster-wide locks and publish node status,\n"
+    "through the clusterd running on this node.\n"
     "\n"
     "Commands:\n"
     "  config get PATH          print a file's content\n"
@@ -44,6 +45,12 @@ const char cli_help_main[] =
     "  config mkdir PATH        create a directory\n"
     "  config mv FROM TO        rename a file or a directory\n"
     "  members                  show quorum, sync state and the nodes\n"
+    "  watch [PREFIX]           print changes as they are applied\n"
+    "  lock NAME [-- COMMAND]   hold a cluster lock (while COMMAND runs)\n"
+    "  locks                    list the held locks and their waiters\n"
+    "  node-status set KEY VAL  publish this node's KEY\n"
+    "  node-status get NODE KEY print a node's KEY\n"
+    "  node-status ls [NODE]    list the status entries of the nodes\n"
     "\n" GLOBAL_OPTIONS "\n"
     "Paths name entries of the tree from its root, such as\n"
     "nodes/n1/qemu/100.conf; a leading '/' is ignored. Changes need quorum\n"
@@ -175,6 +182,40 @@ const char cli_help_config_mv[] =
     "  clusterctl config put app.conf.tmp < app.conf && \\\n"
     "      clusterctl config mv app.conf.tmp app.conf\n";
 
+const char cli_help_watch[] =
+    "Usage: clusterctl watch [OPTIONS] [PREFIX]\n"
+    "\n"
+    "Print changes of the configuration tree as this node's clusterd\n"
+    "applies them, one line per event, in the order they were applied (the\n"
+    "same order on every node). PREFIX limits the events to that path and\n"
+    "what is below it (\"nodes/n1\" matches nodes/n1 and nodes/n1/..., not\n"
+    "nodes/n10); without it, the whole tree (less priv/ for non-root users).\n"
+    "\n"
+    "Events:\n"
+    "  changed PATH version=V type=file|dir size=S writer=NODEID\n"
+    "  removed PATH version=V\n"
+    "  reset / version=V       the tree was replaced by a resync: re-read\n"
+    "  membership quorate=yes|no synced=yes|no version=V view=ID,ID,...\n"
+    "\n"
+    "Options:\n"
+    "  -m, --membership   also print membership, quorum and sync changes\n"
+    "  -T, --no-tree      no tree events (with --membership)\n"
+    "  -n, --count N      exit after N events\n"
+    "\n"
+    "With -o json, each event is one JSON object on its own line: {\"seq\",\n"
+    "\"event\": \"changed\"|\"removed\"|\"reset\"|\"membership\", \"path\",\n"
+    "\"version\", \"type\", \"size\", \"writer\"} or {\"seq\", \"event\",\n"
+    "\"quorate\", \"synced\", \"tree_version\", \"view\": [IDs]}.\n"
+    "\n"
+    "It runs until interrupted or until --count events were printed. When\n"
+    "clusterd closes the watch (it stopped, or this client did not keep up\n"
+    "and was disconnected rather than miss events), it exits with status 1.\n"
+    "\n"
+    "Examples:\n"
+    "  clusterctl watch nodes/n1/qemu\n"
+    "  clusterctl watch --membership --no-tree -o json\n"
+    "\n" GLOBAL_OPTIONS "\n" EXIT_STATUS "\n";
+
 const char cli_help_members[] =
     "Usage: clusterctl members [OPTIONS]\n"
     "\n"
@@ -194,3 +235,109 @@ const char cli_help_members[] =
     "Examples:\n"
     "  clusterctl members\n"
     "  clusterctl -o json members | jq .quorate\n";
+
+const char cli_help_lock[] =
+    "Usage: clusterctl lock [OPTIONS] NAME [--] [COMMAND [ARGS...]]\n"
+    "\n"
+    "Take the cluster-wide lock NAME (1 to 255 bytes, such as ha/manager),\n"
+    "waiting in line behind its holder and earlier waiters, then:\n"
+    "  - with COMMAND, run it holding the lock, release the lock when it\n"
+    "    exits and exit with its status (128+N if signal N killed it);\n"
+    "    SIGINT, SIGTERM and SIGHUP are passed on to it;\n"
+    "  - without COMMAND, print 'locked NAME' (with -o json the lock's\n"
+    "    {\"name\", \"nodeid\", \"pid\", \"client_id\"}) and hold the lock\n"
+    "    until standard input reaches end of file or SIGINT, SIGTERM or\n"
+    "    SIGHUP arrives; with standard input at /dev/null that is at once.\n"
+    "Put '--' before a COMMAND that has options of its own.\n"
+    "\n"
+    "A lock belongs to this clusterctl: it is released when clusterctl\n"
+    "exits in any way, when this node leaves the cluster or loses quorum,\n"
+    "or when clusterd stops. It is granted only while this node's partition\n"
+    "holds quorum. clusterctl checks every 2 seconds that it still holds the\n"
+    "lock; if not, it reports 'lock lost', stops COMMAND with SIGTERM and\n"
+    "exits with status 1.\n"
+    "\n"
+    "Options:\n"
+    "      --try            fail at once (\"resource busy\") if the lock is\n"
+    "                       held, instead of waiting\n"
+    "      --timeout SECS   wait at most SECS seconds for the lock, then\n"
+    "                       fail with \"timed out\" (without it: wait as\n"
+    "                       long as it takes; with --try: the usual wait\n"
+    "                       for clusterd's answer)\n"
+    "\n" GLOBAL_OPTIONS "\n" EXIT_STATUS
+    "  N  with COMMAND: COMMAND's exit status\n"
+    "\n"
+    "Examples:\n"
+    "  clusterctl lock backup -- /usr/local/bin/nightly-backup\n"
+    "  clusterctl lock --timeout 30 ha/manager -- crm-loop\n"
+    "  coproc clusterctl lock maint; read -r _ <&\"${COPROC[0]}\"\n" SEE_ALSO;
+
+const char cli_help_locks[] =
+    "Usage: clusterctl locks [OPTIONS]\n"
+    "\n"
+    "List the cluster locks as this node's clusterd knows them, sorted by\n"
+    "name: NAME, the holder's NODEID, the PID of the holder's clusterd and\n"
+    "its CLIENT (one connection to that clusterd, such as one clusterctl),\n"
+    "and the number of WAITERS in line. A node without quorum holds no\n"
+    "locks and lists none. With -o json, print {\"quorate\", \"synced\",\n"
+    "\"locks\": [{\"name\", \"holder\": {\"nodeid\", \"pid\", \"client_id\"}\n"
+    "or null, \"waiters\": [{\"nodeid\", \"pid\", \"client_id\"}, ...]}]}.\n"
+    "\n" GLOBAL_OPTIONS "\n" EXIT_STATUS "\n"
+    "Examples:\n"
+    "  clusterctl locks\n"
+    "  clusterctl -o json locks | jq -r '.locks[].name'\n";
+
+#define NODE_STATUS_ABOUT                                                      \
+	"Each node publishes a small key/value map of its own state (keys\n"   \
+	"of 1 to 255 bytes, values of at most 64 KiB). Only the node\n"        \
+	"itself writes its map; every node reads all of them. Nothing is\n"    \
+	"stored on disk: a node's entries are gone when it leaves the\n"       \
+	"cluster, and it publishes them again when it comes back. No\n"        \
+	"quorum is needed: a node cut off from the others still updates\n"     \
+	"its own map.\n"
+
+const char cli_help_node_status[] =
+    "Usage: clusterctl node-status COMMAND [OPTIONS] [ARGS...]\n"
+    "\n" NODE_STATUS_ABOUT "\n"
+    "Commands:\n"
+    "  set KEY VALUE    set this node's KEY to VALUE ('' deletes it)\n"
+    "  get NODE KEY     print KEY of NODE (node ID or name)\n"
+    "  ls [NODE]        list the entries of NODE, or of every node\n"
+    "\n" GLOBAL_OPTIONS "\n" EXIT_STATUS "\n"
+    "'clusterctl node-status COMMAND --help' describes a command.\n" SEE_ALSO;
+
+const char cli_help_node_status_set[] =
+    "Usage: clusterctl node-status set [OPTIONS] KEY VALUE\n"
+    "\n"
+    "Set this node's status entry KEY to VALUE; an empty VALUE deletes it.\n"
+    "Done when the change was delivered back to this node, in the order\n"
+    "every node applies it. Prints nothing; with -o json {\"nodeid\",\n"
+    "\"node\", \"key\"}. Use '--' before a VALUE that starts with '-'.\n"
+    "\n" NODE_STATUS_ABOUT "\n" GLOBAL_OPTIONS "\n" EXIT_STATUS "\n"
+    "Examples:\n"
+    "  clusterctl node-status set health ok\n"
+    "  clusterctl node-status set guests \"$(virsh list --name | xargs)\"\n";
+
+const char cli_help_node_status_get[] =
+    "Usage: clusterctl node-status get [OPTIONS] NODE KEY\n"
+    "\n"
+    "Print the value of KEY in the status of NODE (a node ID, or a name\n"
+    "from the corosync nodelist), byte for byte. With -o json, print\n"
+    "{\"nodeid\", \"node\", \"key\", \"encoding\", \"value\"}: the value as\n"
+    "a string when it is valid UTF-8 (encoding \"utf-8\"), else in base64.\n"
+    "\n" GLOBAL_OPTIONS "\n" EXIT_STATUS "\n"
+    "Examples:\n"
+    "  clusterctl node-status get n2 health\n"
+    "  clusterctl -o json node-status get 2 health | jq -r .value\n";
+
+const char cli_help_node_status_ls[] =
+    "Usage: clusterctl node-status ls [OPTIONS] [NODE]\n"
+    "\n"
+    "List the status entries of NODE (node ID or name), or of every node,\n"
+    "sorted by node ID and key: NODEID, NODE (its name), KEY and VALUE\n"
+    "(text shortened to 60 columns, or its size when it is not text). With\n"
+    "-o json, print {\"entries\": [...]}, each as 'node-status get' does.\n"
+    "\n" GLOBAL_OPTIONS "\n" EXIT_STATUS "\n"
+    "Examples:\n"
+    "  clusterctl node-status ls\n"
+    "  clusterctl -o json node-status ls n3\n";

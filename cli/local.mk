@@ -6,7 +6,12 @@ cli_libcli_la_SOURCES = \
 	cli/dispatch.c \
 	cli/options.c \
 	cli/config_cmd.c \
-	cli/members_cmd.c \
+	cli/members_cmd.c cli/watch_cmd.c \
+	cli/lock_cmd.c \
+	cli/lock_hold.c \
+	cli/node_status_cmd.c \
+	cli/request_ext.c \
+	cli/output_ext.c \
 	cli/request.c \
 	cli/output.c \
 	cli/table.c \

@@ -34,6 +34,16 @@ static int ipc_call(void *userdata, Clusterd__Request *req, int timeout_ms,
 	return ipc_client_call(t->client, req, timeout_ms, reply);
 }
 
+static int ipc_next_event(void *userdata, int timeout_ms,
+			  Clusterd__Event **event)
+{
+	struct ipc_transport *t = userdata;
+
+	if (!t->client)
+		return -ENOTCONN;
+	return ipc_client_next_event(t->client, timeout_ms, event);
+}
+
 int main(int argc, char **argv)
 {
 	struct ipc_transport transport = {};
@@ -41,6 +51,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	cli_ctx_init(&ctx, ipc_call, &transport);
+	ctx.next_event = ipc_next_event;
 	rc = cli_run(&ctx, argc, argv);
 	ipc_client_free(transport.client);
 	if (fflush(stdout) != 0 && rc == CLI_EXIT_OK) {

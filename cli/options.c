@@ -125,6 +125,7 @@ static int handle_option(struct cli_ctx *ctx, const struct cli_optspec *spec,
 			    "invalid timeout '%s' (expected seconds, more "
 			    "than 0 and at most %d)",
 			    optarg, CLI_MAX_TIMEOUT_S);
+		ctx->timeout_set = true;
 		return CLI_PARSED;
 	case '?':
 	case ':': return option_error(ctx, c, element);

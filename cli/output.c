@@ -91,26 +91,44 @@ static int print_json(struct cli_ctx *ctx, json_object *obj)
 	return e;
 }
 
+json_object *cli_json_string(const char *s)
+{
+	return jstring(s);
+}
+
+int cli_json_print(struct cli_ctx *ctx, json_object *obj)
+{
+	return print_json(ctx, obj);
+}
+
+int cli_json_add_data(json_object *obj, const char *data_key,
+		      const uint8_t *data, size_t len)
+{
+	char *b64;
+
+	if (utf8_valid(data, len)) {
+		jadd(obj, "encoding", json_object_new_string("utf-8"));
+		jadd(obj, data_key,
+		     json_object_new_string_len((const char *)data, (int)len));
+		return 0;
+	}
+	b64 = base64_encode(data, len);
+	if (!b64)
+		return -ENOMEM;
+	jadd(obj, "encoding", json_object_new_string("base64"));
+	jadd(obj, data_key, json_object_new_string(b64));
+	free(b64);
+	return 0;
+}
+
 static int json_get(struct cli_ctx *ctx, const Clusterd__GetReply *g)
 {
 	const Clusterd__Stat *s = g->stat ? g->stat : &no_stat;
 	json_object *obj = jstat(s);
-	char *b64;
 
-	if (utf8_valid(g->data.data, g->data.len)) {
-		jadd(obj, "encoding", json_object_new_string("utf-8"));
-		jadd(obj, "data",
-		     json_object_new_string_len((const char *)g->data.data,
-						(int)g->data.len));
-	} else {
-		b64 = base64_encode(g->data.data, g->data.len);
-		if (!b64) {
-			json_object_put(obj);
-			return -ENOMEM;
-		}
-		jadd(obj, "encoding", json_object_new_string("base64"));
-		jadd(obj, "data", json_object_new_string(b64));
-		free(b64);
+	if (cli_json_add_data(obj, "data", g->data.data, g->data.len) < 0) {
+		json_object_put(obj);
+		return -ENOMEM;
 	}
 	return print_json(ctx, obj);
 }
@@ -382,6 +400,8 @@ int output_reply(struct cli_ctx *ctx, const struct cli_request *r,
 	/* The oneof's pointers share storage: one test covers them all. */
 	if (!reply->get)
 		return -EPROTO;
+	if (reply->result_case >= CLUSTERD__REPLY__RESULT_LOCK)
+		return output_reply_ext(ctx, r, reply);
 	if (ctx->output == CLI_OUTPUT_JSON)
 		return output_json(ctx, r, reply);
 	return output_text(ctx, reply);

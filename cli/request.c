@@ -72,6 +72,7 @@ void cli_request_init(struct cli_request *r, enum cli_op op)
 		req->op_case = CLUSTERD__REQUEST__OP_MEMBERS;
 		req->members = &r->body.members;
 		break;
+	default: cli_request_init_ext(r, op); break;
 	}
 }
 
@@ -84,10 +85,20 @@ void cli_request_done(struct cli_request *r)
 const char *cli_op_name(enum cli_op op)
 {
 	static const char *const names[] = {
-	    [CLI_OP_GET] = "get",     [CLI_OP_PUT] = "put",
-	    [CLI_OP_LS] = "ls",	      [CLI_OP_RM] = "rm",
-	    [CLI_OP_MKDIR] = "mkdir", [CLI_OP_MV] = "mv",
-	    [CLI_OP_STAT] = "stat",   [CLI_OP_MEMBERS] = "members",
+	    [CLI_OP_GET] = "get",
+	    [CLI_OP_PUT] = "put",
+	    [CLI_OP_LS] = "ls",
+	    [CLI_OP_RM] = "rm",
+	    [CLI_OP_MKDIR] = "mkdir",
+	    [CLI_OP_MV] = "mv",
+	    [CLI_OP_STAT] = "stat",
+	    [CLI_OP_MEMBERS] = "members",
+	    [CLI_OP_LOCK] = "lock",
+	    [CLI_OP_UNLOCK] = "unlock",
+	    [CLI_OP_LOCKS] = "locks",
+	    [CLI_OP_STATUS_SET] = "node-status set",
+	    [CLI_OP_STATUS_GET] = "node-status get",
+	    [CLI_OP_STATUS_LS] = "node-status ls",
 	};
 
 	return (size_t)op < ELEMENTSOF(names) ? names[op] : "?";
@@ -104,6 +115,7 @@ const char *cli_request_path(const struct cli_request *r)
 	case CLI_OP_MV: return r->body.rename.from;
 	case CLI_OP_STAT: return r->body.stat.path;
 	case CLI_OP_MEMBERS: return "";
+	default: return cli_request_path_ext(r);
 	}
 	return "";
 }
@@ -114,6 +126,8 @@ char *cli_request_label(const struct cli_request *r)
 	char *label = NULL;
 	int n;
 
+	if (r->op >= CLI_OP_LOCK)
+		return cli_request_label_ext(r);
 	if (r->op == CLI_OP_MEMBERS)
 		return strdup(cli_op_name(r->op));
 	if (r->op == CLI_OP_MV)
@@ -131,7 +145,9 @@ static Clusterd__Reply__ResultCase expected_result(enum cli_op op)
 	case CLI_OP_LS: return CLUSTERD__REPLY__RESULT_LIST;
 	case CLI_OP_STAT: return CLUSTERD__REPLY__RESULT_STAT;
 	case CLI_OP_MEMBERS: return CLUSTERD__REPLY__RESULT_MEMBERS;
-	default: return CLUSTERD__REPLY__RESULT_WRITE;
+	default:
+		return op >= CLI_OP_LOCK ? cli_expected_result_ext(op)
+					 : CLUSTERD__REPLY__RESULT_WRITE;
 	}
 }
 
@@ -188,20 +204,35 @@ static int read_value(struct cli_ctx *ctx, struct cli_request *r,
 	return CLI_EXIT_OK;
 }
 
+int cli_call_checked(struct cli_ctx *ctx, struct cli_request *r, int timeout_ms,
+		     const char *what, Clusterd__Reply **reply)
+{
+	int e = ctx->call(ctx->call_data, &r->req, timeout_ms, reply), rc;
+
+	if (e < 0)
+		return cli_fail(ctx, what, e, ipc_client_strerror(e), NULL);
+	if ((*reply)->errno_code != 0)
+		rc = cli_fail(ctx, what, (*reply)->errno_code,
+			      cli_errno_reason((*reply)->errno_code),
+			      (*reply)->error_message);
+	/* The oneof's pointers share storage: !reply->get tests them all. */
+	else if ((*reply)->result_case != expected_result(r->op) ||
+		 !(*reply)->get)
+		rc = cli_fail(ctx, what, EPROTO, ipc_client_strerror(EPROTO),
+			      "reply of another kind");
+	else
+		return CLI_EXIT_OK;
+	clusterd__reply__free_unpacked(*reply, NULL);
+	*reply = NULL;
+	return rc;
+}
+
 static int handle_reply(struct cli_ctx *ctx, const struct cli_request *r,
 			const Clusterd__Reply *reply, const char *what)
 {
 	char reason[256];
 	int e;
 
-	if (reply->errno_code != 0)
-		return cli_fail(ctx, what, reply->errno_code,
-				cli_errno_reason(reply->errno_code),
-				reply->error_message);
-	/* The oneof's pointers share storage: !reply->get tests them all. */
-	if (reply->result_case != expected_result(r->op) || !reply->get)
-		return cli_fail(ctx, what, EPROTO, ipc_client_strerror(EPROTO),
-				"reply of another kind");
 	e = output_reply(ctx, r, reply);
 	if (e == 0 && fflush(ctx->out) != 0)
 		e = errno > 0 ? -errno : -EIO;
@@ -218,16 +249,16 @@ int cli_execute(struct cli_ctx *ctx, struct cli_request *r)
 	_cleanup_free_ char *label = cli_request_label(r);
 	const char *what = label ? label : cli_op_name(r->op);
 	Clusterd__Reply *reply = NULL;
-	int e, rc;
+	int rc;
 
 	if (r->data_from_stdin) {
 		rc = read_value(ctx, r, what);
 		if (rc != CLI_EXIT_OK)
 			return rc;
 	}
-	e = ctx->call(ctx->call_data, &r->req, ctx->timeout_ms, &reply);
-	if (e < 0)
-		return cli_fail(ctx, what, e, ipc_client_strerror(e), NULL);
+	rc = cli_call_checked(ctx, r, ctx->timeout_ms, what, &reply);
+	if (rc != CLI_EXIT_OK)
+		return rc;
 	rc = handle_reply(ctx, r, reply, what);
 	clusterd__reply__free_unpacked(reply, NULL);
 	return rc;

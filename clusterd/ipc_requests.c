@@ -350,7 +350,7 @@ int ipc_handle_request(struct ipc_server *s, struct ipc_conn *conn,
 	case CLUSTERD__REQUEST__OP_REMOVE:
 	case CLUSTERD__REQUEST__OP_MKDIR:
 	case CLUSTERD__REQUEST__OP_RENAME: return handle_write(s, conn, req);
-	default: reply_status(conn, EOPNOTSUPP, id); return 0;
+	default: return ipc_handlers_request(s, conn, req);
 	}
 }
 
@@ -398,6 +398,9 @@ void ipc_server_state_changed(struct ipc_server *s)
 		if (pw->state == PW_PARKED)
 			pending_submit(s, pw);
 	}
+	for (size_t i = 0; i < s->n_handlers; i++)
+		if (s->handlers[i].state_changed)
+			s->handlers[i].state_changed(s->handlers[i].userdata);
 }
 
 int ipc_requests_new(struct clusterd *cd, struct ipc_server **out)

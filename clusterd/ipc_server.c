@@ -73,6 +73,7 @@ static int32_t on_accept(qb_ipcs_connection_t *c, uid_t uid, gid_t gid)
 	conn->can_write = uid == 0;
 	conn->can_read_priv = uid == 0;
 	conn->refs = 1;
+	conn->id = ++conn->server->next_conn_id;
 	qb_ipcs_context_set(c, conn);
 	return 0;
 }
@@ -86,6 +87,10 @@ static void on_destroyed(qb_ipcs_connection_t *c)
 	qb_ipcs_context_set(c, NULL);
 	conn->closed = true;
 	conn->c = NULL;
+	for (size_t i = 0; i < conn->server->n_handlers; i++)
+		if (conn->server->handlers[i].closed)
+			conn->server->handlers[i].closed(
+			    conn->server->handlers[i].userdata, conn);
 	ipc_conn_unref(conn);
 }
 
@@ -158,8 +163,13 @@ static int32_t on_message(qb_ipcs_connection_t *c, void *data, size_t size)
 	/* libqb's buffer is only 4-byte aligned: copy the header out. */
 	if (size >= sizeof(rh))
 		memcpy(&rh, data, sizeof(rh));
+	/* SIZE is the header's size field as the client wrote it, not what
+	 * it sent: never read past the connection's buffer. Bytes between
+	 * the two are stale; at worst they make a garbled request, which is
+	 * answered like any other. */
 	if (size < sizeof(rh) || rh.id != IPC_MSG_REQUEST ||
-	    (size_t)rh.size != size) {
+	    (size_t)rh.size != size ||
+	    size > (size_t)qb_ipcs_connection_get_buffer_size(c)) {
 		reply_error(conn, EPROTO, "malformed request frame", 0);
 		return 0;
 	}
@@ -177,6 +187,29 @@ static int32_t on_message(qb_ipcs_connection_t *c, void *data, size_t size)
 	}
 	if (req)
 		clusterd__request__free_unpacked(req, NULL);
+	return 0;
+}
+
+int ipc_server_add_handler(struct ipc_server *s, const struct ipc_handler *h)
+{
+	if (s->n_handlers == ELEMENTSOF(s->handlers))
+		return -ENOSPC;
+	s->handlers[s->n_handlers++] = *h;
+	return 0;
+}
+
+int ipc_handlers_request(struct ipc_server *s, struct ipc_conn *conn,
+			 Clusterd__Request *req)
+{
+	int r;
+
+	for (size_t i = 0; i < s->n_handlers; i++) {
+		r = s->handlers[i].request(s->handlers[i].userdata, conn, req);
+		if (r != -EOPNOTSUPP)
+			return r;
+	}
+	reply_error(conn, EOPNOTSUPP, "operation not supported",
+		    req->header->request_id);
 	return 0;
 }
 
@@ -222,6 +255,9 @@ void ipc_server_free(struct ipc_server *s)
 {
 	if (!s)
 		return;
+	/* Stopping: connections close without their handlers, whose
+	 * cleanup (releasing locks) the group does when we leave it. */
+	s->n_handlers = 0;
 	qb_ipcs_destroy(s->service);
 	ipc_requests_free(s);
 }

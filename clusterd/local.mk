@@ -7,17 +7,22 @@ clusterd_libclusterdcore_la_SOURCES = \
 	clusterd/store.c clusterd/store.h \
 	clusterd/replica.c clusterd/replica.h clusterd/replica_internal.h \
 	clusterd/replica_write.c clusterd/replica_sync.c clusterd/replica_audit.c \
+	clusterd/replica_stage.c \
 	clusterd/transport.c clusterd/transport.h \
 	clusterd/ipc_server.c clusterd/ipc_server.h \
 	clusterd/ipc_requests.c clusterd/ipc_members.c \
 	clusterd/settings.c clusterd/settings.h clusterd/clusterd.h \
 	clusterd/locks.c clusterd/locks_sync.c clusterd/locks.h \
 	clusterd/locks_internal.h clusterd/status.c clusterd/status.h \
-	clusterd/watchdog.c clusterd/watchdog.h
+	clusterd/ipc_pending.c clusterd/ipc_pending.h clusterd/ipc_locks.c \
+	clusterd/ipc_locks.h clusterd/ipc_status.c \
+	clusterd/watchdog.c clusterd/watchdog.h \
+	clusterd/corosync_conf.c clusterd/corosync_conf.h \
+	clusterd/ipc_watch.c clusterd/ipc_watch.h
 clusterd_libclusterdcore_la_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) \
-	$(PROTOBUF_C_CFLAGS) $(CPG_CFLAGS) $(CMAP_CFLAGS)
+	$(PROTOBUF_C_CFLAGS) $(CPG_CFLAGS) $(CMAP_CFLAGS) $(CFG_CFLAGS)
 clusterd_libclusterdcore_la_LIBADD = proto/libcdproto.la $(SQLITE_LIBS) \
-	$(CPG_LIBS) $(CMAP_LIBS) $(QB_LIBS)
+	$(CPG_LIBS) $(CMAP_LIBS) $(CFG_LIBS) $(QB_LIBS)
 
 sbin_PROGRAMS += clusterd/clusterd
 clusterd_clusterd_SOURCES = clusterd/main.c

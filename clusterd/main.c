@@ -12,11 +12,14 @@
 #include "clusterd.h"
 #include "daemon.h"
 #include "daemon_args.h"
+#include "ipc_locks.h"
 #include "ipc_server.h"
 #include "log.h"
 #include "macro.h"
 #include "settings.h"
 #include "watchdog.h"
+#include "corosync_conf.h"
+#include "ipc_watch.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,7 +31,11 @@
 
 static struct clusterd_settings settings;
 static struct clusterd cd;
+static struct ipc_locks *locks_ipc;
+static struct ipc_status *status_ipc;
 static struct watchdog *watchdog;
+static struct corosync_conf *corosync_conf;
+static struct ipc_watch *watch_ipc;
 static int lock_fd = -1;
 static char pidfile[PATH_MAX + 32];
 
@@ -87,6 +94,7 @@ static void on_state_changed(void *userdata)
 {
 	if (cd.ipc)
 		ipc_server_state_changed(cd.ipc);
+	corosync_conf_state_changed(corosync_conf);
 }
 
 static void on_rejoin(void *userdata)
@@ -179,6 +187,14 @@ static int start_replication(void)
 	if (r < 0)
 		return log_error_errno(r, "Cannot start the transport");
 	on_config_changed(NULL);
+	/* A standalone node owns no corosync.conf: writing one would turn it
+	 * into a cluster node at its next start. */
+	if (!standalone) {
+		r = corosync_conf_new(&cd, settings.corosync_conf, false,
+				      &corosync_conf);
+		if (r < 0)
+			return log_error_errno(r, "Cannot watch corosync.conf");
+	}
 	return 0;
 }
 
@@ -200,6 +216,15 @@ static int clusterd_start(qb_loop_t *loop, const struct daemon_options *opts)
 	r = start_replication();
 	if (r < 0)
 		return r;
+	r = ipc_locks_new(&cd, &locks_ipc);
+	if (r < 0)
+		return r;
+	r = ipc_status_new(&cd, &status_ipc);
+	if (r < 0)
+		return r;
+	r = ipc_watch_new(&cd, &watch_ipc);
+	if (r < 0)
+		return log_error_errno(r, "Cannot set up watches");
 	r = watchdog_start(&cd, settings.sync_timeout_ms,
 			   settings.audit_interval_ms, &watchdog);
 	if (r < 0)
@@ -213,7 +238,11 @@ static void clusterd_stop(void)
 	/* Leaving the CPG group first lets the others form their next view
 	 * at once instead of waiting for a token timeout. */
 	watchdog_stop(watchdog);
+	corosync_conf_free(corosync_conf);
 	ipc_server_free(cd.ipc);
+	ipc_locks_free(locks_ipc);
+	ipc_status_free(status_ipc);
+	ipc_watch_free(watch_ipc); /* after the server: its connections are gone */
 	transport_free(cd.transport);
 	replica_free(cd.replica);
 	if (cd.store) {

@@ -39,6 +39,7 @@ void replica_free(struct replica *r)
 {
 	if (!r)
 		return;
+	replica_stage_reset(r);
 	free(r->members);
 	free(r->peers);
 	free(r->vote_table);
@@ -125,7 +126,8 @@ void replica_view(struct replica *r, const struct replica_member *members,
 		r->synced = false;
 		return;
 	}
-	memcpy(copy, members, count * sizeof(*copy));
+	if (count) /* the empty view (transport gone) may be NULL */
+		memcpy(copy, members, count * sizeof(*copy));
 	/* The old view's peers are not this view's: sync_start makes new. */
 	free(r->peers);
 	r->peers = NULL;

@@ -51,8 +51,11 @@ struct replica {
 	struct replica_member source;
 	uint64_t base_version; /* our version when the round started */
 	uint64_t target_version;
-	bool snapshot_round, applying_snapshot;
+	bool snapshot_round;
 	bool receiving; /* this member installs the source's data */
+	Clusterd__SyncData **staged; /* replica_stage.c */
+	size_t staged_count;
+	bool stage_failed;
 	uint64_t sync_progress; /* sync messages delivered, for the deadline */
 	bool audit_active;      /* an AuditRequest was delivered, reports due */
 	unsigned repair_rounds;
@@ -81,6 +84,11 @@ void replica_sync_deliver(struct replica *r, const struct replica_member *from,
 			  const Clusterd__CpgMessage *msg);
 /* True when FROM was excluded from the current view's sync. */
 bool replica_excluded(const struct replica *r, const struct replica_member *from);
+void replica_stage_reset(struct replica *r);
+int replica_stage_add(struct replica *r, const Clusterd__SyncData *d);
+/* Verify the staged data against the announced VERSION and CHECKSUM on a
+ * scratch tree, then install it: 0, or -EBADMSG and nothing installed. */
+int replica_stage_commit(struct replica *r, uint64_t version, uint64_t checksum);
 void replica_audit_deliver(struct replica *r, struct sync_peer *p,
 			   const Clusterd__CpgMessage *msg);
 void replica_apply_write(struct replica *r, const struct replica_member *from,

@@ -86,8 +86,9 @@ void replica_sync_start(struct replica *r)
 	r->peers = peers;
 	r->repair_rounds = 0;
 	r->audit_active = false;
+	replica_stage_reset(r);
+	r->stage_failed = false;
 	r->snapshot_round = false;
-	r->applying_snapshot = false;
 	set_synced(r, false, SYNC_STATES);
 	if (!peers) {
 		log_error("Out of memory starting sync");
@@ -304,10 +305,14 @@ static void states_complete(struct replica *r)
 	const struct sync_peer *me = find_peer(r, &r->self);
 	uint64_t from = diff_base(r, src);
 
+	replica_stage_reset(r);
+	r->stage_failed = false;
 	r->source = src->member;
 	r->target_version = src->version;
 	r->base_version = tree_version(r->tree);
-	if (from == src->version) {
+	/* UINT64_MAX is also diff_base()'s "snapshot": a source at that
+	 * version must not pass for "everyone equal". */
+	if (from == src->version && from != UINT64_MAX) {
 		set_synced(r, true, SYNC_DONE); /* everyone already equal */
 		return;
 	}
@@ -338,58 +343,32 @@ static void on_state(struct replica *r, struct sync_peer *p,
 	}
 }
 
-static int install_data(struct replica *r, const Clusterd__SyncData *d)
-{
-	int err = 0;
-
-	if (d->snapshot && !r->applying_snapshot) {
-		tree_clear(r->tree);
-		r->applying_snapshot = true;
-	}
-	for (size_t i = 0; i < d->n_tombstones && err >= 0; i++)
-		if (d->snapshot || d->tombstones[i]->version > r->base_version)
-			err = tree_install_tombstone(r->tree,
-						     d->tombstones[i]->path,
-						     d->tombstones[i]->version);
-	for (size_t i = 0; i < d->n_entries && err >= 0; i++) {
-		const Clusterd__TreeEntry *t = d->entries[i];
-		struct tree_entry e = {
-		    .path = t->path,
-		    .type = t->type == CLUSTERD__ENTRY_TYPE__ENTRY_DIR
-				? TREE_DIR
-				: TREE_FILE,
-		    .data = t->data.data,
-		    .size = t->data.len,
-		    .version = t->version,
-		    .writer = t->writer,
-		    .mtime_ms = t->mtime_ms,
-		};
-
-		if (d->snapshot || t->version > r->base_version)
-			err = tree_install_entry(r->tree, &e);
-	}
-	return err;
-}
-
 static void on_data(struct replica *r, const struct replica_member *from,
 		    const Clusterd__SyncData *d)
 {
+	const struct sync_peer *src;
 	int err;
 
 	if (r->phase != SYNC_DATA || !same_member(from, &r->source))
 		return;
-	if (r->receiving) {
-		err = install_data(r, d);
-		if (err < 0)
-			log_error_errno(err,
-					"Installing sync data failed; the "
-					"checksum comparison will repair it");
-	}
+	if (r->receiving && replica_stage_add(r, d) < 0)
+		r->stage_failed = true;
 	if (!d->last)
 		return;
-	if (r->receiving)
-		tree_set_version(r->tree, d->to_version);
-	r->applying_snapshot = false;
+	src = find_peer(r, &r->source);
+	if (r->receiving) {
+		err = r->stage_failed ? -ENOMEM
+				      : replica_stage_commit(r, src->version,
+							     src->checksum);
+		if (err < 0)
+			log_error_errno(err, "Sync data from node %u does not "
+					"give the tree it announced (version "
+					"%llu); not installed",
+					src->member.nodeid,
+					(unsigned long long)src->version);
+	}
+	replica_stage_reset(r);
+	r->stage_failed = false;
 	r->phase = SYNC_CHECKS;
 	send_check(r);
 }
@@ -514,8 +493,10 @@ static void on_timeout(struct replica *r)
 		r->snapshot_round = true;
 		states_complete(r);
 	} else if (all_have(r, phase == SYNC_CHECKS)) {
-		if (phase == SYNC_STATES)
+		if (phase == SYNC_STATES) {
+			REPLICA_EXT_CALL(r, sync_states_complete);
 			states_complete(r);
+		}
 		else
 			checks_complete(r);
 	}

@@ -65,6 +65,10 @@ int replica_submit(struct replica *r, const struct replica_write *w,
 		r_ = tree_path_check(w->to);
 	if (r_ < 0)
 		return r_;
+	/* Every member would refuse it at delivery: spare the multicast. */
+	if (w->type == REPLICA_PUT &&
+	    w->size > tree_get_limits(r->tree)->max_file_size)
+		return -EFBIG;
 	if (!r->quorate)
 		return -EROFS;
 	if (!r->synced)

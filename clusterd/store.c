@@ -343,7 +343,7 @@ void store_close(struct store *store)
 	if (!store)
 		return;
 	if (store->tree)
-		tree_set_observer(store->tree, NULL, NULL);
+		tree_remove_observer(store->tree, observe, store);
 	if (store->db)
 		rollback(store);
 	for (int i = 0; i < ST__MAX; i++)
@@ -483,7 +483,7 @@ int store_load(struct store *store, struct tree *tree)
 	store->tree = tree;
 	store->saved_version = version;
 	store->saved_horizon = horizon;
-	tree_set_observer(tree, observe, store);
+	tree_add_observer(tree, observe, store);
 	return 0;
 }
 

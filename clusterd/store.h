@@ -1,7 +1,7 @@
 /*
  * The durable copy of the tree: one SQLite database in WAL mode.
  *
- * The store observes the tree (tree_set_observer) and writes every change
+ * The store observes the tree (tree_add_observer) and writes every change
  * into an open transaction; store_commit() makes all of them durable at
  * once (group commit). clusterd answers a client only after the commit that
  * holds its write returned.

@@ -143,10 +143,25 @@ void tree_clear(struct tree *tree)
 	tree_notify_gone(tree, "", 0);
 }
 
-void tree_set_observer(struct tree *tree, tree_observer_fn fn, void *userdata)
+int tree_add_observer(struct tree *tree, tree_observer_fn fn, void *userdata)
 {
-	tree->observer = fn;
-	tree->userdata = userdata;
+	for (int i = 0; i < TREE_MAX_OBSERVERS; i++) {
+		if (!tree->observers[i].fn) {
+			tree->observers[i].fn = fn;
+			tree->observers[i].userdata = userdata;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+void tree_remove_observer(struct tree *tree, tree_observer_fn fn,
+			  void *userdata)
+{
+	for (int i = 0; i < TREE_MAX_OBSERVERS; i++)
+		if (tree->observers[i].fn == fn &&
+		    tree->observers[i].userdata == userdata)
+			tree->observers[i].fn = NULL;
 }
 
 uint64_t tree_version(const struct tree *tree)

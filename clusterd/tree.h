@@ -62,7 +62,11 @@ void tree_limits_default(struct tree_limits *limits);
 /* A new tree holding only the root directory, version 0. */
 int tree_new(const struct tree_limits *limits, struct tree **out);
 void tree_free(struct tree *tree);
-void tree_set_observer(struct tree *tree, tree_observer_fn fn, void *userdata);
+/* Observers are called in registration order. -ENOSPC past the maximum. */
+#define TREE_MAX_OBSERVERS 4
+int tree_add_observer(struct tree *tree, tree_observer_fn fn, void *userdata);
+void tree_remove_observer(struct tree *tree, tree_observer_fn fn,
+			  void *userdata);
 
 uint64_t tree_version(const struct tree *tree);
 /* Order-independent checksum of every entry (path, type, data, version,

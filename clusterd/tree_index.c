@@ -460,12 +460,16 @@ void subtree_done(struct subtree *s)
 
 void tree_notify(struct tree *t, const struct node *n)
 {
-	if (t->observer)
-		t->observer(n->path, &n->e, 0, t->userdata);
+	for (int i = 0; i < TREE_MAX_OBSERVERS; i++)
+		if (t->observers[i].fn)
+			t->observers[i].fn(n->path, &n->e, 0,
+					   t->observers[i].userdata);
 }
 
 void tree_notify_gone(struct tree *t, const char *path, uint64_t version)
 {
-	if (t->observer)
-		t->observer(path, NULL, version, t->userdata);
+	for (int i = 0; i < TREE_MAX_OBSERVERS; i++)
+		if (t->observers[i].fn)
+			t->observers[i].fn(path, NULL, version,
+					   t->observers[i].userdata);
 }

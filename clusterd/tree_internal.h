@@ -63,8 +63,10 @@ struct tree {
 	struct node *root;
 	uint64_t version, horizon, checksum, count, total_size;
 	bool cleared; /* the next tree_set_version() raises the horizon */
-	tree_observer_fn observer;
-	void *userdata;
+	struct {
+		tree_observer_fn fn;
+		void *userdata;
+	} observers[TREE_MAX_OBSERVERS];
 };
 
 /* A subtree listed breadth-first (parents before children), with room for

@@ -10,8 +10,14 @@ data/clusterd.service: $(srcdir)/data/clusterd.service.in Makefile
 data/haagent.service: $(srcdir)/data/haagent.service.in Makefile
 	$(AM_V_GEN)$(edit_unit) $(srcdir)/data/haagent.service.in >$@
 
-# Never overwrite an administrator's configuration on reinstall.
+# Never overwrite an administrator's configuration on reinstall. Installing
+# for real (no DESTDIR, as root) also creates the system group whose
+# members may read the tree, as a package's postinst would.
 install-data-local:
+	if test -z "$(DESTDIR)" && test "$$(id -u)" = 0 && \
+	   ! getent group clusterd >/dev/null; then \
+		groupadd --system clusterd; \
+	fi
 	$(MKDIR_P) $(DESTDIR)$(sysconfdir)/clusterd
 	test -e $(DESTDIR)$(sysconfdir)/clusterd/clusterd.conf || \
 	$(INSTALL_DATA) $(srcdir)/data/clusterd.conf $(DESTDIR)$(sysconfdir)/clusterd/clusterd.conf

@@ -282,3 +282,47 @@ const char *ipc_client_strerror(int err)
 	default: return strerror(abs(err));
 	}
 }
+
+int ipc_client_next_event(struct ipc_client *c, int timeout_ms,
+			  Clusterd__Event **out)
+{
+	int64_t deadline =
+	    timeout_ms < 0 ? -1 : now_us() + (int64_t)timeout_ms * 1000;
+	struct qb_ipc_response_header hdr;
+	Clusterd__Event *ev;
+	ssize_t n;
+
+	for (;;) {
+		n = qb_ipcc_event_recv(c->conn, c->buf, c->buf_size,
+				       wait_slice(deadline, RECV_SLICE_MS));
+		if (n >= 0)
+			break;
+		if (n != -EAGAIN && n != -ETIMEDOUT)
+			return (int)n;
+		if (!qb_ipcc_is_connected(c->conn))
+			return -ENOTCONN;
+		if (deadline_passed(deadline))
+			return -ETIMEDOUT;
+	}
+	if ((size_t)n < sizeof(hdr))
+		return -EPROTO;
+	memcpy(&hdr, c->buf, sizeof(hdr));
+	if (hdr.id != IPC_MSG_EVENT)
+		return -EPROTO;
+	ev = clusterd__event__unpack(NULL, n - sizeof(hdr), c->buf + sizeof(hdr));
+	if (!ev)
+		return -EPROTO;
+	if (!ev->header || ev->header->protocol_version !=
+				   CLUSTERD__PROTOCOL_VERSION__PROTOCOL_VERSION_CURRENT) {
+		clusterd__event__free_unpacked(ev, NULL);
+		return -EPROTO;
+	}
+	*out = ev;
+	return 0;
+}
+
+void ipc_client_event_free(Clusterd__Event *ev)
+{
+	if (ev)
+		clusterd__event__free_unpacked(ev, NULL);
+}

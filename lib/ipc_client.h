@@ -54,6 +54,14 @@ int ipc_client_call(struct ipc_client *c, Clusterd__Request *req,
 
 void ipc_client_reply_free(Clusterd__Reply *reply);
 
+/* After a successful "watch" call: wait up to TIMEOUT_MS (negative:
+ * forever) for the next event. 0 and *EVENT (free with
+ * ipc_client_event_free), -ETIMEDOUT, -ENOTCONN (clusterd went away, or
+ * disconnected this client because it fell behind), -EPROTO. */
+int ipc_client_next_event(struct ipc_client *c, int timeout_ms,
+			  Clusterd__Event **event);
+void ipc_client_event_free(Clusterd__Event *event);
+
 /* Close the connection. NULL is fine. */
 void ipc_client_free(struct ipc_client *c);
 

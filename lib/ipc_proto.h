@@ -16,4 +16,5 @@
 enum ipc_msg_id {
 	IPC_MSG_REQUEST = 1,
 	IPC_MSG_REPLY = 2,
+	IPC_MSG_EVENT = 3, /* on the event channel: a packed clusterd.Event */
 };

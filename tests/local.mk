@@ -34,9 +34,16 @@ integration_tests = \
 	tests/integration/daemons-install.sh \
 	tests/integration/clusterd-replication.sh \
 	tests/integration/clusterd-partition.sh \
-	tests/integration/clusterd-restart.sh
+	tests/integration/clusterd-restart.sh \
+	tests/integration/clusterd-corosync-conf.sh \
+	tests/integration/clusterd-watch.sh \
+	tests/integration/clusterd-access.sh \
+	tests/integration/clusterd-nemesis-3.sh \
+	tests/integration/clusterd-nemesis-5.sh \
+	tests/integration/clusterd-badinput.sh \
+	tests/integration/clusterd-locks.sh
 TESTS += $(integration_tests)
-EXTRA_DIST += $(integration_tests)
+EXTRA_DIST += $(integration_tests) tests/integration/nemesis.sh.inc
 include $(srcdir)/tests/unit/core.mk
 
 check_PROGRAMS += tests/unit/test-replica
@@ -45,9 +52,24 @@ tests_unit_test_replica_SOURCES = tests/unit/test-replica.c tests/unit/sim.c tes
 tests_unit_test_replica_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/clusterd
 tests_unit_test_replica_LDADD = clusterd/libclusterdcore.la $(UNIT_LDADD) $(SQLITE_LIBS)
 include $(srcdir)/tests/unit/cli.mk
+include $(srcdir)/tests/unit/ext.mk
 
 check_PROGRAMS += tests/tools/cd-load
 tests_tools_cd_load_SOURCES = tests/tools/cd-load.c
 tests_tools_cd_load_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS) -pthread
 tests_tools_cd_load_LDADD = lib/libcdcommon.la proto/libcdproto.la \
 	$(QB_LIBS) $(PROTOBUF_C_LIBS) -lpthread
+
+# Bad input (tests/integration/clusterd-badinput.sh): malformed IPC frames
+# and a rogue CPG peer.
+check_PROGRAMS += tests/tools/cd-ipc-fuzz tests/tools/cd-cpg-garble
+tests_tools_cd_ipc_fuzz_SOURCES = tests/tools/cd-ipc-fuzz.c
+tests_tools_cd_ipc_fuzz_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS)
+tests_tools_cd_ipc_fuzz_LDADD = lib/libcdcommon.la proto/libcdproto.la \
+	$(QB_LIBS) $(PROTOBUF_C_LIBS)
+$(tests_tools_cd_ipc_fuzz_OBJECTS): proto/clusterd.pb-c.h
+tests_tools_cd_cpg_garble_SOURCES = tests/tools/cd-cpg-garble.c
+tests_tools_cd_cpg_garble_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS) $(CPG_CFLAGS)
+tests_tools_cd_cpg_garble_LDADD = proto/libcdproto.la $(CPG_LIBS) \
+	$(PROTOBUF_C_LIBS)
+$(tests_tools_cd_cpg_garble_OBJECTS): proto/clusterd.pb-c.h

@@ -47,9 +47,15 @@ err=$("$bin" -f -c "$dest/bad.conf" 2>&1); [ $? = 1 ] || fail "bad config accept
 case $err in *"bad.conf:2: unknown key 'colour'"*) ;; *) fail "unclear error: $err" ;; esac
 "$bin" -f -c "$dest/missing.conf" 2>/dev/null && fail "missing -c file accepted"
 
-"$bin" -f -c "$dest/etc/clusterd/clusterd.conf" >"$dest/run.log" 2>&1 &
+# Private paths: the test must not touch this machine's /var/lib/clusterd
+# (nor collide with a concurrent run); no corosync.conf: standalone.
+printf 'data_dir: %s\nrun_dir: %s\ncorosync_conf: %s\n' "$dest/data" "$dest/run" \
+	"$dest/no-corosync.conf" >"$dest/private.conf"
+"$bin" -f -c "$dest/private.conf" >"$dest/run.log" 2>&1 &
 pid=$!
-for _ in $(seq 50); do grep -q idles "$dest/run.log" && break; sleep 0.1; done
+for _ in $(seq 50); do grep -q 'Synced at' "$dest/run.log" && break; sleep 0.1; done
+grep -q 'running standalone' "$dest/run.log" || fail "no standalone start: $(cat "$dest/run.log")"
+[ -f "$dest/data/config.db" ] || fail "no database in the configured data_dir"
 kill -TERM "$pid"; wait "$pid" || fail "clusterd exit status $? on SIGTERM"
 grep -q 'clusterd stopped' "$dest/run.log" || fail "no clean stop: $(cat "$dest/run.log")"
 

@@ -12,9 +12,16 @@
  *
  *   acked=N failed=N elapsed_ms=N rate=N p50_us=N p90_us=N p99_us=N max_us=N
  *
- *   cd-load -C ACKLOG
+ *   cd-load -A FILE [-c ...] [-n ...] [-D ...] [-d TAG] [-a ACKLOG]
  *
- * checks instead that every key listed in ACKLOG exists on this node and
+ * appends instead: each operation adds the line "TAG-<thread>-<i>" to FILE
+ * with a read and a compare-and-swap write, retried on a conflict, so
+ * concurrent appenders on several nodes never lose each other's lines.
+ *
+ *   cd-load -C ACKLOG [-A FILE]
+ *
+ * checks instead that every key listed in ACKLOG exists on this node (with
+ * -A: that every line listed in ACKLOG is a line of FILE) and
  * prints "checked=N missing=N" (and each missing key on stderr); exit 1 if
  * any is missing.
  *
@@ -26,6 +33,7 @@
 #include <getopt.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +43,7 @@
 struct load {
 	unsigned concurrency, count, size, timeout_ms, seconds;
 	const char *dir;
+	const char *append_file; /* -A */
 	FILE *acklog;
 	pthread_mutex_t lock;
 	atomic_uint next, acked, failed;
@@ -71,6 +80,68 @@ static int put(struct ipc_client *c, struct load *l, const char *path)
 	return r;
 }
 
+static int get(struct ipc_client *c, const char *path, Clusterd__Reply **out)
+{
+	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
+	Clusterd__GetRequest get = CLUSTERD__GET_REQUEST__INIT;
+	int r;
+
+	get.path = (char *)path;
+	req.op_case = CLUSTERD__REQUEST__OP_GET;
+	req.get = &get;
+	r = ipc_client_call(c, &req, 10000, out);
+	if (r == 0 && (*out)->errno_code) {
+		r = -(*out)->errno_code;
+		ipc_client_reply_free(*out);
+	}
+	return r;
+}
+
+/* Append LINE to FILE: read, then write with compare-and-swap. */
+static int append(struct ipc_client *c, struct load *l, const char *line)
+{
+	for (int attempt = 0; attempt < 100; attempt++) {
+		Clusterd__Request req = CLUSTERD__REQUEST__INIT;
+		Clusterd__PutRequest put = CLUSTERD__PUT_REQUEST__INIT;
+		Clusterd__Reply *reply = NULL;
+		size_t old = 0, add = strlen(line);
+		char *buf;
+		int r = get(c, l->append_file, &reply);
+
+		if (r < 0 && r != -ENOENT)
+			return r;
+		if (r < 0)
+			reply = NULL;
+		if (reply)
+			old = reply->get->data.len;
+		buf = malloc(old + add + 1);
+		if (!buf)
+			return -ENOMEM;
+		if (old)
+			memcpy(buf, reply->get->data.data, old);
+		memcpy(buf + old, line, add);
+		buf[old + add] = '\n';
+		put.path = (char *)l->append_file;
+		put.data.data = (uint8_t *)buf;
+		put.data.len = old + add + 1;
+		put.check_version = true;
+		put.expected_version = reply ? reply->get->stat->version : 0;
+		if (reply)
+			ipc_client_reply_free(reply);
+		req.op_case = CLUSTERD__REQUEST__OP_PUT;
+		req.put = &put;
+		r = ipc_client_call(c, &req, l->timeout_ms, &reply);
+		free(buf);
+		if (r < 0)
+			return r;
+		r = -reply->errno_code;
+		ipc_client_reply_free(reply);
+		if (r != -ESTALE && r != -EEXIST)
+			return r;
+	}
+	return -EBUSY;
+}
+
 static void *worker(void *arg)
 {
 	struct load *l = arg;
@@ -88,8 +159,13 @@ static void *worker(void *arg)
 		uint64_t t0 = now_ns();
 		int r;
 
-		snprintf(path, sizeof(path), "%s/%u-%u", l->dir, me, i++);
-		r = put(c, l, path);
+		if (l->append_file) {
+			snprintf(path, sizeof(path), "%s-%u-%u", l->dir, me, i++);
+			r = append(c, l, path);
+		} else {
+			snprintf(path, sizeof(path), "%s/%u-%u", l->dir, me, i++);
+			r = put(c, l, path);
+		}
 		l->latencies[slot] = now_ns() - t0;
 		if (r == -ENOTCONN || r == -ECONNREFUSED) {
 			/* clusterd restarted: reconnect, don't spin. */
@@ -104,9 +180,12 @@ static void *worker(void *arg)
 			}
 		}
 		if (r < 0) {
+			struct timespec pause = { 0, 20000000 };
+
 			l->failed++;
 			if (!c)
 				break;
+			nanosleep(&pause, NULL); /* no quorum: don't spin */
 			continue;
 		}
 		l->acked++;
@@ -184,7 +263,54 @@ static void report(struct load *l, uint64_t elapsed_ns)
 #undef PCT
 }
 
-static int check_acklog(const char *file)
+/* Is LINE one of the lines of TEXT? */
+static bool has_line(const char *text, size_t len, const char *line)
+{
+	size_t n = strlen(line);
+
+	for (const char *p = text; p + n <= text + len;) {
+		const char *nl = memchr(p, '\n', text + len - p);
+		size_t linelen = nl ? (size_t)(nl - p) : (size_t)(text + len - p);
+
+		if (linelen == n && memcmp(p, line, n) == 0)
+			return true;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return false;
+}
+
+static int check_lookup(struct ipc_client *c, const char *line,
+			const char *append_file)
+{
+	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
+	Clusterd__StatRequest st = CLUSTERD__STAT_REQUEST__INIT;
+	Clusterd__Reply *reply;
+	bool found;
+	int r;
+
+	if (append_file) {
+		r = get(c, append_file, &reply);
+		if (r < 0)
+			return r;
+		found = has_line((const char *)reply->get->data.data,
+				 reply->get->data.len, line);
+		ipc_client_reply_free(reply);
+		return found ? 0 : -ENOENT;
+	}
+	st.path = (char *)line;
+	req.op_case = CLUSTERD__REQUEST__OP_STAT;
+	req.stat = &st;
+	r = ipc_client_call(c, &req, 10000, &reply);
+	if (r == 0) {
+		r = -reply->errno_code;
+		ipc_client_reply_free(reply);
+	}
+	return r;
+}
+
+static int check_acklog(const char *file, const char *append_file)
 {
 	char line[512];
 	unsigned checked = 0, missing = 0;
@@ -199,20 +325,10 @@ static int check_acklog(const char *file)
 		return 1;
 	}
 	while (fgets(line, sizeof(line), f)) {
-		Clusterd__Request req = CLUSTERD__REQUEST__INIT;
-		Clusterd__StatRequest st = CLUSTERD__STAT_REQUEST__INIT;
-		Clusterd__Reply *reply;
 		int r;
 
 		line[strcspn(line, "\n")] = '\0';
-		st.path = line;
-		req.op_case = CLUSTERD__REQUEST__OP_STAT;
-		req.stat = &st;
-		r = ipc_client_call(c, &req, 10000, &reply);
-		if (r == 0) {
-			r = -reply->errno_code;
-			ipc_client_reply_free(reply);
-		}
+		r = check_lookup(c, line, append_file);
 		checked++;
 		if (r < 0) {
 			missing++;
@@ -228,7 +344,9 @@ static int check_acklog(const char *file)
 static int usage(void)
 {
 	fputs("usage: cd-load [-c CONCURRENCY] [-n COUNT] [-s SIZE] [-d DIR] "
-	      "[-t TIMEOUT_MS] [-a ACKLOG] [-D SECONDS]\n",
+	      "[-t TIMEOUT_MS] [-a ACKLOG] [-D SECONDS]\n"
+	      "       cd-load -A FILE [-c N] [-n N] [-D S] [-d TAG] [-a ACKLOG]\n"
+	      "       cd-load -C ACKLOG [-A FILE]\n",
 	      stderr);
 	return 2;
 }
@@ -241,12 +359,14 @@ int main(int argc, char **argv)
 			 .timeout_ms = 10000,
 			 .dir = "load"};
 	pthread_t threads[256];
+	const char *check = NULL;
 	uint64_t t0;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "c:n:s:d:t:a:D:C:")) != -1) {
+	while ((opt = getopt(argc, argv, "c:n:s:d:t:a:D:C:A:")) != -1) {
 		switch (opt) {
-		case 'C': return check_acklog(optarg);
+		case 'C': check = optarg; break;
+		case 'A': l.append_file = optarg; break;
 		case 'c': l.concurrency = strtoul(optarg, NULL, 10); break;
 		case 'n': l.count = strtoul(optarg, NULL, 10); break;
 		case 's': l.size = strtoul(optarg, NULL, 10); break;
@@ -263,6 +383,8 @@ int main(int argc, char **argv)
 	}
 	if (!l.concurrency || l.concurrency > 256 || optind < argc)
 		return usage();
+	if (check)
+		return check_acklog(check, l.append_file);
 	if (!l.count)
 		l.count = l.seconds ? 10000000 : 1000;
 	l.latencies = calloc(l.count, sizeof(uint64_t));
@@ -271,7 +393,7 @@ int main(int argc, char **argv)
 		return perror("cd-load"), 1;
 	memset(l.payload, 'x', l.size);
 	pthread_mutex_init(&l.lock, NULL);
-	if (mkdir_p(l.dir) < 0)
+	if (!l.append_file && mkdir_p(l.dir) < 0)
 		fprintf(stderr,
 			"cd-load: cannot create %s (writes will fail)\n",
 			l.dir);

@@ -26,15 +26,24 @@ static struct msg queues[SIM_MAX_NODES][QUEUE_LEN];
 static size_t queue_len[SIM_MAX_NODES];
 
 struct sim *S;
+static struct sim_hooks hooks;
 
-static int sim_send(void *userdata, const void *buf, size_t len)
+void sim_set_hooks(const struct sim_hooks *h)
 {
-	int i = (int)(intptr_t)userdata;
+	hooks = h ? *h : (struct sim_hooks){0};
+}
+
+static void sim_state_changed(void *userdata)
+{
+	if (hooks.state_changed)
+		hooks.state_changed((int)(intptr_t)userdata);
+}
+
+static void enqueue(int i, const void *buf, size_t len)
+{
 	int p = S->nodes[i].partition;
 	struct msg *m;
 
-	if (S->nodes[i].muted)
-		return 0;
 	assert_true(queue_len[p] < QUEUE_LEN);
 	m = &queues[p][queue_len[p]++];
 	m->from = i;
@@ -42,12 +51,22 @@ static int sim_send(void *userdata, const void *buf, size_t len)
 	m->buf = malloc(len ? len : 1);
 	memcpy(m->buf, buf, len);
 	S->sent++;
+}
+
+static int sim_send(void *userdata, const void *buf, size_t len)
+{
+	int i = (int)(intptr_t)userdata;
+
+	if (!S->nodes[i].muted)
+		enqueue(i, buf, len);
 	return 0;
 }
 
+/* Injection bypasses muting: a muted node's replica is silent, but the
+ * test may speak for it. */
 void sim_send_raw(int i, const void *buf, size_t len)
 {
-	sim_send((void *)(intptr_t)i, buf, len);
+	enqueue(i, buf, len);
 }
 
 static void sim_done(void *userdata, uint64_t id, int err, uint64_t version)
@@ -70,11 +89,15 @@ void sim_drain(void)
 		for (size_t k = 0; k < queue_len[p]; k++) {
 			struct msg *m = &queues[p][k];
 
-			for (int i = 0; i < S->n; i++)
-				if (S->nodes[i].partition == p)
-					replica_deliver(
-					    S->nodes[i].replica, m->from + 1,
-					    100 + m->from, m->buf, m->len);
+			for (int i = 0; i < S->n; i++) {
+				if (S->nodes[i].partition != p)
+					continue;
+				replica_deliver(S->nodes[i].replica,
+						m->from + 1, 100 + m->from,
+						m->buf, m->len);
+				if (hooks.delivered)
+					hooks.delivered(i);
+			}
 			free(m->buf);
 			if (S->after_delivery)
 				S->after_delivery(S);
@@ -95,6 +118,8 @@ void sim_views(void)
 				members[count++] =
 				    (struct replica_member){j + 1, 100 + j};
 		replica_view(S->nodes[i].replica, members, count);
+		if (hooks.delivered)
+			hooks.delivered(i);
 	}
 	sim_drain();
 }
@@ -105,6 +130,7 @@ void sim_start(int n)
 	    .send = sim_send,
 	    .write_done = sim_done,
 	    .rejoin = sim_rejoin,
+	    .state_changed = sim_state_changed,
 	};
 	uint32_t ids[SIM_MAX_NODES], votes[SIM_MAX_NODES];
 	struct tree_limits limits;
@@ -125,6 +151,8 @@ void sim_start(int n)
 					     &node->replica),
 				 0);
 		replica_set_votes(node->replica, n, ids, votes, n);
+		if (hooks.node_init)
+			hooks.node_init(i);
 	}
 	sim_views();
 }
@@ -133,6 +161,8 @@ void sim_stop(void)
 {
 	sim_drain();
 	for (int i = 0; i < S->n; i++) {
+		if (hooks.node_free)
+			hooks.node_free(i);
 		replica_free(S->nodes[i].replica);
 		tree_free(S->nodes[i].tree);
 	}

@@ -37,6 +37,21 @@ struct sim {
 
 extern struct sim *S;
 
+/* Hooks for tests of replica extensions (locks, node status). Set them
+ * with sim_set_hooks() before sim_start(); they stay until changed. */
+struct sim_hooks {
+	/* Node I's replica exists, before its first view: add extensions. */
+	void (*node_init)(int i);
+	/* Before node I's replica is freed. */
+	void (*node_free)(int i);
+	/* Node I's replica reported a change of quorum or sync. */
+	void (*state_changed)(int i);
+	/* Node I was just given a view or a message. */
+	void (*delivered)(int i);
+};
+/* NULL: no hooks. */
+void sim_set_hooks(const struct sim_hooks *hooks);
+
 /* N nodes in one partition, one vote each, synced. */
 void sim_start(int n);
 void sim_stop(void);
@@ -46,6 +61,6 @@ void sim_drain(void);
 void sim_views(void);
 /* Put PATH=VALUE through node I: the submission error or the decision. */
 int sim_put(int i, const char *path, const char *value);
-/* Multicast raw bytes as node I. */
+/* Multicast raw bytes as node I (even when I is muted). */
 void sim_send_raw(int i, const void *buf, size_t len);
 bool sim_has(int i, const char *path);

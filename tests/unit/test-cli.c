@@ -17,6 +17,8 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <glob.h>
+#include <limits.h>
 #include <json-c/json.h>
 #include <qb/qbipc_common.h>
 #include <qb/qbipcs.h>
@@ -366,6 +368,11 @@ static void bad_usage_exits_2(void **state)
 	    {"--timeout", "abc", "members", NULL},
 	    {"--timeout", "86401", "members", NULL},
 	    {"--timeout", "-1", "members", NULL},
+	    {"watch", "a", "b", NULL},
+	    {"watch", "--no-tree", NULL},
+	    {"watch", "--count", "0", NULL},
+	    {"watch", "--count", "x", NULL},
+	    {"watch", "--bogus", NULL},
 	    {"-o", "yaml", "members", NULL},
 	    {"--help=x", NULL},
 	};
@@ -1099,6 +1106,30 @@ static void ipc_timeout_then_late_reply_is_dropped(void **state)
 	expect_echo(f->client, "after-late");
 }
 
+/* A server killed mid-connection cannot remove its libqb shared-memory
+ * directory (/dev/shm/qb-SERVERPID-...): do it, so tests leave nothing. */
+static void remove_shm_leftovers(pid_t server)
+{
+	char pattern[64];
+	glob_t dirs, files;
+
+	snprintf(pattern, sizeof(pattern), "/dev/shm/qb-%d-*", (int)server);
+	if (glob(pattern, 0, NULL, &dirs) != 0)
+		return;
+	for (size_t i = 0; i < dirs.gl_pathc; i++) {
+		char inner[PATH_MAX];
+
+		snprintf(inner, sizeof(inner), "%s/*", dirs.gl_pathv[i]);
+		if (glob(inner, 0, NULL, &files) == 0) {
+			for (size_t j = 0; j < files.gl_pathc; j++)
+				unlink(files.gl_pathv[j]);
+			globfree(&files);
+		}
+		rmdir(dirs.gl_pathv[i]);
+	}
+	globfree(&dirs);
+}
+
 static void ipc_server_death_is_an_error_not_a_hang(void **state)
 {
 	struct ipc_fixture *f = *state;
@@ -1109,6 +1140,7 @@ static void ipc_server_death_is_an_error_not_a_hang(void **state)
 	assert_true(r < 0);
 	assert_int_not_equal(r, -ETIMEDOUT);
 	waitpid(f->server, NULL, 0);
+	remove_shm_leftovers(f->server);
 	f->server = 0;
 }
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clusterd.pb-c.h"
 #include "sim.h"
 
 static void assert_converged(int a, int b)
@@ -226,6 +227,66 @@ static void audit_finds_divergence_and_the_diverged_rejoins(void **state)
 	sim_stop();
 }
 
+static void send_as(int node, Clusterd__CpgMessage *msg)
+{
+	Clusterd__Header header = CLUSTERD__HEADER__INIT;
+	uint8_t buf[4096];
+	size_t len;
+
+	header.protocol_version = 1;
+	msg->header = &header;
+	len = clusterd__cpg_message__pack(msg, buf);
+	sim_send_raw(node, buf, len);
+}
+
+/* A peer claims to be far ahead and ships a snapshot that does not match
+ * its own announcement: nobody installs it, nothing is lost, and once the
+ * peer is gone the others sync and write again. */
+static void garbage_sync_source_installs_nothing(void **state)
+{
+	Clusterd__CpgMessage msg = CLUSTERD__CPG_MESSAGE__INIT;
+	Clusterd__SyncState st = CLUSTERD__SYNC_STATE__INIT;
+	Clusterd__SyncData data = CLUSTERD__SYNC_DATA__INIT;
+	Clusterd__TreeEntry junk = CLUSTERD__TREE_ENTRY__INIT;
+	Clusterd__TreeEntry *entries[] = {&junk};
+	uint64_t before;
+
+	sim_start(3);
+	assert_int_equal(sim_put(0, "keep", "me"), 0);
+	before = tree_checksum(S->nodes[0].tree);
+	S->nodes[2].muted = true; /* node 3's real replica says nothing */
+	sim_views();
+	st.tree_version = 1ULL << 60;
+	st.checksum = 0x1234;
+	msg.body_case = CLUSTERD__CPG_MESSAGE__BODY_SYNC_STATE;
+	msg.sync_state = &st;
+	send_as(2, &msg);
+	junk.path = "junk";
+	junk.type = CLUSTERD__ENTRY_TYPE__ENTRY_FILE;
+	junk.version = 7;
+	data.snapshot = true;
+	data.last = true;
+	data.to_version = 1ULL << 60;
+	data.entries = entries;
+	data.n_entries = 1;
+	msg.body_case = CLUSTERD__CPG_MESSAGE__BODY_SYNC_DATA;
+	msg.sync_data = &data;
+	send_as(2, &msg);
+	sim_drain();
+	for (int i = 0; i < 2; i++) {
+		assert_true(sim_has(i, "keep"));
+		assert_false(sim_has(i, "junk"));
+		assert_int_equal(tree_checksum(S->nodes[i].tree), before);
+		assert_false(replica_synced(S->nodes[i].replica));
+	}
+	S->nodes[2].partition = 1; /* the peer leaves */
+	sim_views();
+	assert_true(replica_synced(S->nodes[0].replica));
+	assert_int_equal(sim_put(1, "after", "ok"), 0);
+	assert_true(sim_has(0, "keep"));
+	sim_stop();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +298,7 @@ int main(void)
 	    cmocka_unit_test(stalled_member_is_excluded_by_the_deadline),
 	    cmocka_unit_test(sync_prefers_the_majority_checksum),
 	    cmocka_unit_test(audit_finds_divergence_and_the_diverged_rejoins),
+	    cmocka_unit_test(garbage_sync_source_installs_nothing),
 	};
 
 	return cmocka_run_group_tests_name("replica", tests, NULL, NULL);

@@ -47,7 +47,7 @@ static struct tree *tree_with(const struct tree_limits *limits)
 	struct tree *t = NULL;
 
 	assert_int_equal(tree_new(limits, &t), 0);
-	tree_set_observer(t, observe, NULL);
+	assert_int_equal(tree_add_observer(t, observe, NULL), 0);
 	obs_reset();
 	return t;
 }
