@@ -7,7 +7,7 @@ clusterd_libclusterdcore_la_SOURCES = \
 	clusterd/store.c clusterd/store.h \
 	clusterd/replica.c clusterd/replica.h clusterd/replica_internal.h \
 	clusterd/replica_write.c clusterd/replica_sync.c clusterd/replica_audit.c \
-	clusterd/replica_stage.c \
+	clusterd/replica_stage.c clusterd/replica_chunk.c \
 	clusterd/transport.c clusterd/transport.h \
 	clusterd/ipc_server.c clusterd/ipc_server.h \
 	clusterd/ipc_requests.c clusterd/ipc_members.c \

@@ -40,6 +40,7 @@ void replica_free(struct replica *r)
 	if (!r)
 		return;
 	replica_stage_reset(r);
+	replica_chunk_reset(r);
 	free(r->members);
 	free(r->peers);
 	free(r->vote_table);
@@ -135,6 +136,8 @@ void replica_view(struct replica *r, const struct replica_member *members,
 	r->members = copy;
 	r->member_count = count;
 	r->view_seq++;
+	/* Writes in pieces do not survive a view change, on any member. */
+	replica_chunk_reset(r);
 	r->sync_progress++; /* a new view restarts the sync deadline */
 	log_info("View %llu: %zu members", (unsigned long long)r->view_seq,
 		 count);

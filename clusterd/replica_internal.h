@@ -53,6 +53,8 @@ struct replica {
 	uint64_t target_version;
 	bool snapshot_round;
 	bool receiving; /* this member installs the source's data */
+	struct assembly *assemblies; /* replica_chunk.c: one per sender */
+	size_t assembly_count;
 	Clusterd__SyncData **staged; /* replica_stage.c */
 	size_t staged_count;
 	bool stage_failed;
@@ -84,6 +86,12 @@ void replica_sync_deliver(struct replica *r, const struct replica_member *from,
 			  const Clusterd__CpgMessage *msg);
 /* True when FROM was excluded from the current view's sync. */
 bool replica_excluded(const struct replica *r, const struct replica_member *from);
+/* Send a write, in chunks when large (replica_chunk.c). */
+int replica_send_write(struct replica *r, Clusterd__CpgMessage *msg);
+void replica_chunk_deliver(struct replica *r, const struct replica_member *from,
+			   const Clusterd__WriteChunk *c);
+/* Drop unfinished assemblies (view change); our own writes hear EAGAIN. */
+void replica_chunk_reset(struct replica *r);
 void replica_stage_reset(struct replica *r);
 int replica_stage_add(struct replica *r, const Clusterd__SyncData *d);
 /* Verify the staged data against the announced VERSION and CHECKSUM on a

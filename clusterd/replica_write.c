@@ -80,7 +80,7 @@ int replica_submit(struct replica *r, const struct replica_write *w,
 	fill_op(&op, w, &put, &rm, &mk, &mv);
 	msg.body_case = CLUSTERD__CPG_MESSAGE__BODY_WRITE;
 	msg.write = &op;
-	r_ = replica_send(r, &msg);
+	r_ = replica_send_write(r, &msg);
 	if (r_ < 0)
 		return r_;
 	*write_id = r->next_write_id++;
@@ -152,6 +152,8 @@ void replica_deliver(struct replica *r, uint32_t nodeid, uint32_t pid,
 	}
 	if (msg->body_case == CLUSTERD__CPG_MESSAGE__BODY_WRITE)
 		replica_apply_write(r, &from, msg->write);
+	else if (msg->body_case == CLUSTERD__CPG_MESSAGE__BODY_WRITE_CHUNK)
+		replica_chunk_deliver(r, &from, msg->write_chunk);
 	else
 		replica_sync_deliver(r, &from, msg);
 	clusterd__cpg_message__free_unpacked(msg, NULL);

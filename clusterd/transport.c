@@ -18,6 +18,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -52,6 +53,7 @@ struct transport {
 	    *tail; /* outgoing (CPG) or to deliver (loopback) */
 	qb_loop_timer_handle retry_timer;
 	bool retry_armed, loopback_armed;
+	int loopback_fd; /* eventfd: wakes the loop to deliver (loopback) */
 };
 
 static void queue_push(struct transport *t, struct queued *q)
@@ -86,11 +88,17 @@ static void queue_clear(struct transport *t)
 
 /* ------------------------------------------------------------ loopback */
 
+/* Deliveries go through an eventfd rather than a loop job: a job added
+ * while the loop dispatches IPC waits for the next poll timeout (50 ms),
+ * an eventfd wakes the poll at once. */
 static void loopback_run(void *data)
 {
 	struct transport *t = data;
 	struct queued *q;
+	uint64_t count;
 
+	if (read(t->loopback_fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
+		log_warning_errno(errno, "Cannot read the loopback eventfd");
 	t->loopback_armed = false;
 	while ((q = queue_pop(t))) {
 		t->ev.deliver(t->userdata, t->local_nodeid, getpid(), q->data,
@@ -98,6 +106,12 @@ static void loopback_run(void *data)
 		free(q);
 	}
 	t->ev.batch_done(t->userdata);
+}
+
+static int32_t loopback_ready(int32_t fd, int32_t revents, void *data)
+{
+	loopback_run(data);
+	return 0;
 }
 
 static void loopback_start(void *data)
@@ -390,6 +404,12 @@ int transport_new(qb_loop_t *loop, bool standalone,
 		t->expected_votes = 1;
 		snprintf(t->cluster_name, sizeof(t->cluster_name),
 			 "standalone");
+		t->loopback_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (t->loopback_fd < 0 ||
+		    qb_loop_poll_add(loop, QB_LOOP_HIGH, t->loopback_fd, POLLIN,
+				     t, loopback_ready) < 0)
+			return log_error_errno(errno ? errno : EIO,
+					       "Cannot set up the loopback");
 		qb_loop_job_add(loop, QB_LOOP_HIGH, t, loopback_start);
 	} else if (try_connect(t) < 0) {
 		log_warning(
@@ -408,6 +428,10 @@ void transport_free(struct transport *t)
 		qb_loop_timer_del(t->loop, t->retry_timer);
 	disconnect(t);
 	queue_clear(t);
+	if (t->standalone && t->loopback_fd >= 0) {
+		qb_loop_poll_del(t->loop, t->loopback_fd);
+		close(t->loopback_fd);
+	}
 	free(t);
 }
 
@@ -455,10 +479,12 @@ int transport_send(struct transport *t, const void *buf, size_t len)
 	q->len = len;
 	memcpy(q->data, buf, len);
 	queue_push(t, q);
-	if (t->standalone && !t->loopback_armed)
-		t->loopback_armed = qb_loop_job_add(t->loop, QB_LOOP_HIGH, t,
-						    loopback_run) == 0;
-	else if (!t->standalone)
+	if (t->standalone && !t->loopback_armed) {
+		uint64_t one = 1;
+
+		t->loopback_armed =
+		    write(t->loopback_fd, &one, sizeof(one)) == sizeof(one);
+	} else if (!t->standalone)
 		arm_retry(t, 1);
 	return 0;
 }

@@ -47,7 +47,8 @@ struct load {
 	FILE *acklog;
 	pthread_mutex_t lock;
 	atomic_uint next, acked, failed;
-	uint64_t *latencies; /* ns, one slot per write */
+	atomic_uint errors[256]; /* failures by errno, for the summary */
+	uint64_t *latencies;	 /* ns, one slot per write */
 	uint64_t deadline_ns;
 	char *payload;
 };
@@ -160,10 +161,12 @@ static void *worker(void *arg)
 		int r;
 
 		if (l->append_file) {
-			snprintf(path, sizeof(path), "%s-%u-%u", l->dir, me, i++);
+			snprintf(path, sizeof(path), "%s-%u-%u", l->dir, me,
+				 i++);
 			r = append(c, l, path);
 		} else {
-			snprintf(path, sizeof(path), "%s/%u-%u", l->dir, me, i++);
+			snprintf(path, sizeof(path), "%s/%u-%u", l->dir, me,
+				 i++);
 			r = put(c, l, path);
 		}
 		l->latencies[slot] = now_ns() - t0;
@@ -171,8 +174,9 @@ static void *worker(void *arg)
 			/* clusterd restarted: reconnect, don't spin. */
 			ipc_client_free(c);
 			c = NULL;
-			while (!c && (!l->deadline_ns || now_ns() < l->deadline_ns)) {
-				struct timespec pause = { 0, 100000000 };
+			while (!c &&
+			       (!l->deadline_ns || now_ns() < l->deadline_ns)) {
+				struct timespec pause = {0, 100000000};
 
 				nanosleep(&pause, NULL);
 				if (ipc_client_connect(&c) < 0)
@@ -180,9 +184,10 @@ static void *worker(void *arg)
 			}
 		}
 		if (r < 0) {
-			struct timespec pause = { 0, 20000000 };
+			struct timespec pause = {0, 20000000};
 
 			l->failed++;
+			l->errors[-r < 256 ? -r : 0]++;
 			if (!c)
 				break;
 			nanosleep(&pause, NULL); /* no quorum: don't spin */
@@ -261,6 +266,13 @@ static void report(struct load *l, uint64_t elapsed_ns)
 	       (unsigned long long)PCT(0.50), (unsigned long long)PCT(0.90),
 	       (unsigned long long)PCT(0.99), (unsigned long long)PCT(1.0));
 #undef PCT
+	for (int e = 0, shown = 0; e < 256; e++)
+		if (l->errors[e])
+			printf("%s%s=%u", shown++ ? " " : "errors: ",
+			       e ? strerror(e) : "other",
+			       (unsigned)l->errors[e]);
+	if (l->failed)
+		printf("\n");
 }
 
 /* Is LINE one of the lines of TEXT? */
@@ -270,7 +282,8 @@ static bool has_line(const char *text, size_t len, const char *line)
 
 	for (const char *p = text; p + n <= text + len;) {
 		const char *nl = memchr(p, '\n', text + len - p);
-		size_t linelen = nl ? (size_t)(nl - p) : (size_t)(text + len - p);
+		size_t linelen =
+		    nl ? (size_t)(nl - p) : (size_t)(text + len - p);
 
 		if (linelen == n && memcmp(p, line, n) == 0)
 			return true;
@@ -332,7 +345,8 @@ static int check_acklog(const char *file, const char *append_file)
 		checked++;
 		if (r < 0) {
 			missing++;
-			fprintf(stderr, "missing: %s (%s)\n", line, strerror(-r));
+			fprintf(stderr, "missing: %s (%s)\n", line,
+				strerror(-r));
 		}
 	}
 	fclose(f);
@@ -343,11 +357,12 @@ static int check_acklog(const char *file, const char *append_file)
 
 static int usage(void)
 {
-	fputs("usage: cd-load [-c CONCURRENCY] [-n COUNT] [-s SIZE] [-d DIR] "
-	      "[-t TIMEOUT_MS] [-a ACKLOG] [-D SECONDS]\n"
-	      "       cd-load -A FILE [-c N] [-n N] [-D S] [-d TAG] [-a ACKLOG]\n"
-	      "       cd-load -C ACKLOG [-A FILE]\n",
-	      stderr);
+	fputs(
+	    "usage: cd-load [-c CONCURRENCY] [-n COUNT] [-s SIZE] [-d DIR] "
+	    "[-t TIMEOUT_MS] [-a ACKLOG] [-D SECONDS]\n"
+	    "       cd-load -A FILE [-c N] [-n N] [-D S] [-d TAG] [-a ACKLOG]\n"
+	    "       cd-load -C ACKLOG [-A FILE]\n",
+	    stderr);
 	return 2;
 }
 
@@ -360,6 +375,7 @@ int main(int argc, char **argv)
 			 .dir = "load"};
 	pthread_t threads[256];
 	const char *check = NULL;
+	uint64_t started;
 	uint64_t t0;
 	int opt;
 
@@ -393,13 +409,24 @@ int main(int argc, char **argv)
 		return perror("cd-load"), 1;
 	memset(l.payload, 'x', l.size);
 	pthread_mutex_init(&l.lock, NULL);
+	/* The node may be without quorum right now (a test starts clients
+	 * on a node it just powered on): retry until the run's end, which
+	 * counts from here. */
+	started = now_ns();
+	if (l.seconds)
+		l.deadline_ns = started + l.seconds * 1000000000ULL;
+	for (uint64_t until =
+		 started + (l.seconds ? l.seconds : 30) * 1000000000ULL;
+	     !l.append_file && mkdir_p(l.dir) < 0 && now_ns() < until;) {
+		struct timespec pause = {0, 100000000};
+
+		nanosleep(&pause, NULL);
+	}
 	if (!l.append_file && mkdir_p(l.dir) < 0)
 		fprintf(stderr,
 			"cd-load: cannot create %s (writes will fail)\n",
 			l.dir);
 	t0 = now_ns();
-	if (l.seconds)
-		l.deadline_ns = t0 + l.seconds * 1000000000ULL;
 	for (unsigned i = 0; i < l.concurrency; i++)
 		pthread_create(&threads[i], NULL, worker, &l);
 	for (unsigned i = 0; i < l.concurrency; i++)

@@ -287,6 +287,100 @@ static void garbage_sync_source_installs_nothing(void **state)
 	sim_stop();
 }
 
+static void big_write_travels_in_chunks(void **state)
+{
+	size_t size = 1 << 20;
+	char *value = malloc(size + 1);
+	unsigned long before;
+
+	memset(value, 'v', size);
+	value[size] = '\0';
+	sim_start(3);
+	before = S->sent;
+	assert_int_equal(sim_put(1, "big", value), 0);
+	assert_true(S->sent - before >= 4); /* 1 MiB in 256 KiB chunks */
+	for (int i = 0; i < 3; i++) {
+		const struct tree_entry *e = tree_lookup(S->nodes[i].tree, "big");
+
+		assert_non_null(e);
+		assert_int_equal(e->size, size);
+		assert_converged(0, i);
+	}
+	free(value);
+	sim_stop();
+}
+
+/* Send chunks FROM_CHUNK..TO_CHUNK of a 600 KiB put by node 3. */
+static void send_chunks(uint64_t write_id, int from_chunk, int to_chunk)
+{
+	static char data[600 * 1024];
+	Clusterd__WriteOp op = CLUSTERD__WRITE_OP__INIT;
+	Clusterd__PutRequest put = CLUSTERD__PUT_REQUEST__INIT;
+	Clusterd__CpgMessage msg = CLUSTERD__CPG_MESSAGE__INIT;
+	Clusterd__WriteChunk c = CLUSTERD__WRITE_CHUNK__INIT;
+	Clusterd__Header header = CLUSTERD__HEADER__INIT;
+	size_t len, step = 256 * 1024;
+	uint8_t *packed, *frame;
+
+	put.path = "chunked";
+	put.data.data = (uint8_t *)data;
+	put.data.len = sizeof(data);
+	op.origin_nodeid = 3;
+	op.origin_pid = 102;
+	op.write_id = write_id;
+	op.op_case = CLUSTERD__WRITE_OP__OP_PUT;
+	op.put = &put;
+	len = clusterd__write_op__get_packed_size(&op);
+	packed = malloc(len);
+	clusterd__write_op__pack(&op, packed);
+	header.protocol_version = 1;
+	msg.header = &header;
+	msg.body_case = CLUSTERD__CPG_MESSAGE__BODY_WRITE_CHUNK;
+	msg.write_chunk = &c;
+	frame = malloc(step + 1024);
+	for (int i = from_chunk; i <= to_chunk; i++) {
+		size_t off = i * step;
+
+		c.write_id = write_id;
+		c.index = i;
+		c.total = len;
+		c.data.data = packed + off;
+		c.data.len = len - off < step ? len - off : step;
+		c.last = off + c.data.len == len;
+		sim_send_raw(2, frame, clusterd__cpg_message__pack(&msg, frame));
+	}
+	free(frame);
+	free(packed);
+}
+
+static void chunked_write_cut_by_a_view_change_is_dropped(void **state)
+{
+	uint64_t version;
+
+	sim_start(3);
+	S->nodes[2].muted = true; /* the test speaks for node 3 */
+	send_chunks(1, 0, 2);     /* control: complete, it applies */
+	sim_drain();
+	assert_true(sim_has(0, "chunked"));
+	assert_true(sim_has(1, "chunked"));
+	version = tree_lookup(S->nodes[0].tree, "chunked")->version;
+
+	send_chunks(2, 0, 0); /* a second write, cut after chunk 0 */
+	sim_drain();
+	S->nodes[2].muted = false;
+	sim_views(); /* the view change drops the assembly everywhere */
+	S->nodes[2].muted = true;
+	send_chunks(2, 1, 2);
+	sim_drain();
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(tree_lookup(S->nodes[i].tree, "chunked")->version,
+				 version);
+		assert_true(replica_get_stats(S->nodes[i].replica)->messages_dropped >= 1);
+	}
+	assert_converged(0, 1);
+	sim_stop();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +393,8 @@ int main(void)
 	    cmocka_unit_test(sync_prefers_the_majority_checksum),
 	    cmocka_unit_test(audit_finds_divergence_and_the_diverged_rejoins),
 	    cmocka_unit_test(garbage_sync_source_installs_nothing),
+	    cmocka_unit_test(big_write_travels_in_chunks),
+	    cmocka_unit_test(chunked_write_cut_by_a_view_change_is_dropped),
 	};
 
 	return cmocka_run_group_tests_name("replica", tests, NULL, NULL);
