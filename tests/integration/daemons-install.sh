@@ -59,5 +59,13 @@ grep -q 'running standalone' "$dest/run.log" || fail "no standalone start: $(cat
 kill -TERM "$pid"; wait "$pid" || fail "clusterd exit status $? on SIGTERM"
 grep -q 'clusterd stopped' "$dest/run.log" || fail "no clean stop: $(cat "$dest/run.log")"
 
+# A corrupt database stops clusterd at start, saying how to recover.
+head -c 4096 /dev/urandom >"$dest/data/config.db"
+rm -f "$dest/data/config.db-wal" "$dest/data/config.db-shm"
+err=$("$bin" -f -c "$dest/private.conf" 2>&1); rc=$?
+[ "$rc" = 1 ] || fail "clusterd started on a corrupt database (exit $rc)"
+case $err in *"mv $dest/data/config.db $dest/data/config.db.corrupt"*) ;;
+	*) fail "no recovery hint for a corrupt database: $err" ;; esac
+
 "$root/sbin/clusterctl" frobnicate 2>/dev/null; [ $? = 2 ] || fail "clusterctl usage error must exit 2"
 echo "PASS: install layout"
