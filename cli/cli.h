@@ -78,6 +78,15 @@ void cli_ctx_init(struct cli_ctx *ctx, cli_call_fn call, void *call_data);
 /* Run one invocation; ARGV[0] is the program name. Returns the exit code. */
 int cli_run(struct cli_ctx *ctx, int argc, char **argv);
 
+struct cli_request;
+/* Parse a group's subcommand (ARGV[0] is its name) into a request. */
+typedef int (*cli_parse_fn)(struct cli_ctx *ctx, int argc, char **argv,
+			    struct cli_request *r);
+/* A command group ("config", "node-status"): its own --help, then the
+ * subcommand, parsed by PARSE and executed. */
+int cli_group_main(struct cli_ctx *ctx, int argc, char **argv,
+		   const char *group, const char *help, cli_parse_fn parse);
+
 /* ------------------------------------------------------- options.c --- */
 
 /* Results of option parsing besides a negative usage error (-EINVAL, with

@@ -171,19 +171,6 @@ int config_parse(struct cli_ctx *ctx, int argc, char **argv,
 
 int config_main(struct cli_ctx *ctx, int argc, char **argv)
 {
-	const struct cli_optspec spec = {.help = cli_help_config};
-	struct cli_request r;
-	int first, e;
-
-	e = cli_parse_leading(ctx, argc, argv, &spec, &first);
-	if (e < 0)
-		return CLI_EXIT_USAGE;
-	if (e == CLI_HANDLED)
-		return CLI_EXIT_OK;
-	if (first >= argc) {
-		cli_usage_error(ctx, "config: missing command");
-		return CLI_EXIT_USAGE;
-	}
-	e = config_parse(ctx, argc - first, argv + first, &r);
-	return cli_finish(ctx, e, &r);
+	return cli_group_main(ctx, argc, argv, "config", cli_help_config,
+			      config_parse);
 }

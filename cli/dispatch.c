@@ -19,12 +19,9 @@ static const struct {
 	const char *name;
 	int (*main)(struct cli_ctx *ctx, int argc, char **argv);
 } commands[] = {
-    {"config", config_main},
-    {"members", members_main},
-    {"watch", watch_main},
-    {"lock", lock_main},
-    {"locks", locks_main},
-    {"node-status", node_status_main},
+    {"config", config_main}, {"members", members_main},
+    {"watch", watch_main},   {"lock", lock_main},
+    {"locks", locks_main},   {"node-status", node_status_main},
 };
 
 void cli_ctx_init(struct cli_ctx *ctx, cli_call_fn call, void *call_data)
@@ -38,6 +35,26 @@ void cli_ctx_init(struct cli_ctx *ctx, cli_call_fn call, void *call_data)
 	    .output = CLI_OUTPUT_TEXT,
 	    .timeout_ms = CLI_DEFAULT_TIMEOUT_MS,
 	};
+}
+
+int cli_group_main(struct cli_ctx *ctx, int argc, char **argv,
+		   const char *group, const char *help, cli_parse_fn parse)
+{
+	const struct cli_optspec spec = {.help = help};
+	struct cli_request r;
+	int first, e;
+
+	e = cli_parse_leading(ctx, argc, argv, &spec, &first);
+	if (e < 0)
+		return CLI_EXIT_USAGE;
+	if (e == CLI_HANDLED)
+		return CLI_EXIT_OK;
+	if (first >= argc) {
+		cli_usage_error(ctx, "%s: missing command", group);
+		return CLI_EXIT_USAGE;
+	}
+	e = parse(ctx, argc - first, argv + first, &r);
+	return cli_finish(ctx, e, &r);
 }
 
 int cli_run(struct cli_ctx *ctx, int argc, char **argv)

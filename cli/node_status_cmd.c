@@ -80,19 +80,6 @@ int node_status_parse(struct cli_ctx *ctx, int argc, char **argv,
 
 int node_status_main(struct cli_ctx *ctx, int argc, char **argv)
 {
-	const struct cli_optspec spec = {.help = cli_help_node_status};
-	struct cli_request r;
-	int first, e;
-
-	e = cli_parse_leading(ctx, argc, argv, &spec, &first);
-	if (e < 0)
-		return CLI_EXIT_USAGE;
-	if (e == CLI_HANDLED)
-		return CLI_EXIT_OK;
-	if (first >= argc) {
-		cli_usage_error(ctx, "node-status: missing command");
-		return CLI_EXIT_USAGE;
-	}
-	e = node_status_parse(ctx, argc - first, argv + first, &r);
-	return cli_finish(ctx, e, &r);
+	return cli_group_main(ctx, argc, argv, "node-status",
+			      cli_help_node_status, node_status_parse);
 }

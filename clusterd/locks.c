@@ -394,17 +394,6 @@ static bool op_valid(const Clusterd__LockOp *op)
 	}
 }
 
-static bool in_view(const struct locks *l, const struct replica_member *m)
-{
-	size_t n;
-	const struct replica_member *v = replica_members(l->replica, &n);
-
-	for (size_t i = 0; i < n; i++)
-		if (v[i].nodeid == m->nodeid && v[i].pid == m->pid)
-			return true;
-	return false;
-}
-
 static void deliver(void *userdata, const struct replica_member *from,
 		    const Clusterd__CpgMessage *msg)
 {
@@ -413,7 +402,7 @@ static void deliver(void *userdata, const struct replica_member *from,
 
 	if (msg->body_case != CLUSTERD__CPG_MESSAGE__BODY_LOCK)
 		return;
-	if (!op_valid(op) || !in_view(l, from)) {
+	if (!op_valid(op) || !replica_is_member(l->replica, from)) {
 		l->stats.ops_dropped++;
 		log_warning("Dropped a malformed or out-of-view lock operation "
 			    "from node %u pid %u",

@@ -146,6 +146,15 @@ void replica_view(struct replica *r, const struct replica_member *members,
 	replica_sync_start(r);
 }
 
+bool replica_is_member(const struct replica *r, const struct replica_member *m)
+{
+	for (size_t i = 0; i < r->member_count; i++)
+		if (r->members[i].nodeid == m->nodeid &&
+		    r->members[i].pid == m->pid)
+			return true;
+	return false;
+}
+
 const struct replica_member *replica_members(const struct replica *r,
 					     size_t *count)
 {
@@ -178,7 +187,8 @@ const struct replica_stats *replica_get_stats(const struct replica *r)
 	return &r->stats;
 }
 
-int replica_add_extension(struct replica *r, const struct replica_extension *ext)
+int replica_add_extension(struct replica *r,
+			  const struct replica_extension *ext)
 {
 	if (r->ext_count == ELEMENTSOF(r->ext))
 		return -ENOSPC;

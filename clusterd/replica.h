@@ -147,6 +147,8 @@ bool replica_quorate(const struct replica *r);
 bool replica_synced(const struct replica *r);
 uint32_t replica_view_votes(const struct replica *r);
 uint32_t replica_expected_votes(const struct replica *r);
+/* Is M (node and pid) a member of the current view? */
+bool replica_is_member(const struct replica *r, const struct replica_member *m);
 /* Members of the current view; valid until the next view. */
 const struct replica_member *replica_members(const struct replica *r,
 					     size_t *count);

@@ -166,17 +166,6 @@ static bool op_valid(const Clusterd__StatusOp *op)
 	return true;
 }
 
-static bool in_view(const struct status *s, const struct replica_member *m)
-{
-	size_t n;
-	const struct replica_member *v = replica_members(s->replica, &n);
-
-	for (size_t i = 0; i < n; i++)
-		if (v[i].nodeid == m->nodeid && v[i].pid == m->pid)
-			return true;
-	return false;
-}
-
 static void deliver(void *userdata, const struct replica_member *from,
 		    const Clusterd__CpgMessage *msg)
 {
@@ -188,7 +177,7 @@ static void deliver(void *userdata, const struct replica_member *from,
 
 	if (msg->body_case != CLUSTERD__CPG_MESSAGE__BODY_STATUS)
 		return;
-	if (!op_valid(op) || !in_view(s, from) ||
+	if (!op_valid(op) || !replica_is_member(s->replica, from) ||
 	    !(o = get_owner(s, from->nodeid))) {
 		s->stats.ops_dropped++;
 		log_warning("Dropped a malformed or out-of-view status update "
