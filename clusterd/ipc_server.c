@@ -132,6 +132,15 @@ int ipc_send_reply(struct ipc_conn *conn, Clusterd__Reply *reply,
 		return -ENOMEM;
 	clusterd__reply__pack(reply, buf);
 	reply->header = NULL;
+	if (sizeof(rh) + len + 1024 > (size_t)qb_ipcs_connection_get_buffer_size(conn->c)) {
+		/* The client connected with small rings: tell it to come back
+		 * with large ones (lib/ipc_client.c does, once). */
+		Clusterd__Reply too_big = CLUSTERD__REPLY__INIT;
+
+		too_big.errno_code = EMSGSIZE;
+		too_big.error_message = (char *)"reply too large for this connection";
+		return ipc_send_reply(conn, &too_big, request_id);
+	}
 	rh.size = sizeof(rh) + len;
 	iov[0] = (struct iovec){&rh, sizeof(rh)};
 	iov[1] = (struct iovec){buf, len};

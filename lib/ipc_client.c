@@ -33,6 +33,8 @@
 
 struct ipc_client {
 	qb_ipcc_connection_t *conn;
+	char service[64];
+	size_t ring_size; /* what we asked libqb for */
 	uint64_t next_id;
 	/* Replies still owed for calls that timed out. */
 	unsigned abandoned;
@@ -68,33 +70,62 @@ static bool deadline_passed(int64_t deadline)
 	return deadline >= 0 && now_us() >= deadline;
 }
 
+/* (Re)connect C with rings of RING_SIZE bytes. */
+static int open_connection(struct ipc_client *c, size_t ring_size)
+{
+	int32_t negotiated;
+	void *buf;
+	int r;
+
+	errno = 0;
+	c->conn = qb_ipcc_connect(c->service, ring_size);
+	if (!c->conn) {
+		r = errno > 0 ? -errno : -ECONNREFUSED;
+		return log_debug_errno(r, "Cannot connect to IPC service %s",
+				       c->service);
+	}
+	c->ring_size = ring_size;
+	negotiated = qb_ipcc_get_buffer_size(c->conn);
+	c->buf_size =
+	    negotiated > (int32_t)ring_size ? (size_t)negotiated : ring_size;
+	buf = realloc(c->buf, c->buf_size);
+	if (!buf) {
+		qb_ipcc_disconnect(c->conn);
+		c->conn = NULL;
+		return -ENOMEM;
+	}
+	c->buf = buf;
+	c->abandoned = 0;
+	return 0;
+}
+
 int ipc_client_connect_service(const char *service, struct ipc_client **out)
 {
 	_cleanup_free_ struct ipc_client *c = NULL;
-	int32_t negotiated;
 	int r;
 
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
-	errno = 0;
-	c->conn = qb_ipcc_connect(service, IPC_MAX_MSG_SIZE);
-	if (!c->conn) {
-		r = errno > 0 ? -errno : -ECONNREFUSED;
-		return log_debug_errno(r, "Cannot connect to IPC service %s",
-				       service);
-	}
-	negotiated = qb_ipcc_get_buffer_size(c->conn);
-	c->buf_size = negotiated > IPC_MAX_MSG_SIZE ? (size_t)negotiated
-						    : IPC_MAX_MSG_SIZE;
-	c->buf = malloc(c->buf_size);
-	if (!c->buf) {
-		qb_ipcc_disconnect(c->conn);
-		return -ENOMEM;
+	snprintf(c->service, sizeof(c->service), "%s", service);
+	r = open_connection(c, IPC_DEFAULT_MSG_SIZE);
+	if (r < 0) {
+		free(c->buf);
+		return r;
 	}
 	c->next_id = 1;
 	*out = TAKE_PTR(c);
 	return 0;
+}
+
+/* Replace a default-size connection by one of the maximum size. */
+static int grow_connection(struct ipc_client *c)
+{
+	if (c->ring_size >= IPC_MAX_MSG_SIZE)
+		return -EMSGSIZE;
+	qb_ipcc_disconnect(c->conn);
+	c->conn = NULL;
+	return open_connection(c, IPC_MAX_MSG_SIZE);
 }
 
 int ipc_client_connect(struct ipc_client **out)
@@ -256,10 +287,27 @@ int ipc_client_call(struct ipc_client *c, Clusterd__Request *req,
 	clusterd__request__pack(req, payload);
 	req->header = callers_header;
 
+	/* A request too large for this connection's rings, or a reply the
+	 * server could not fit in them: grow once and send it again. */
+	if (len + sizeof(struct qb_ipc_request_header) > c->ring_size - 1024 &&
+	    (r = grow_connection(c)) < 0)
+		return r;
 	r = send_request(c, payload, len, deadline);
 	if (r < 0)
 		return r;
-	return receive_reply(c, header.request_id, deadline, reply);
+	r = receive_reply(c, header.request_id, deadline, reply);
+	if (r == 0 && (*reply)->errno_code == EMSGSIZE &&
+	    c->ring_size < IPC_MAX_MSG_SIZE) {
+		ipc_client_reply_free(*reply);
+		*reply = NULL;
+		r = grow_connection(c);
+		if (r == 0)
+			r = send_request(c, payload, len, deadline);
+		if (r == 0)
+			r = receive_reply(c, header.request_id, deadline,
+					  reply);
+	}
+	return r;
 }
 
 const char *ipc_client_strerror(int err)
@@ -309,11 +357,13 @@ int ipc_client_next_event(struct ipc_client *c, int timeout_ms,
 	memcpy(&hdr, c->buf, sizeof(hdr));
 	if (hdr.id != IPC_MSG_EVENT)
 		return -EPROTO;
-	ev = clusterd__event__unpack(NULL, n - sizeof(hdr), c->buf + sizeof(hdr));
+	ev = clusterd__event__unpack(NULL, n - sizeof(hdr),
+				     c->buf + sizeof(hdr));
 	if (!ev)
 		return -EPROTO;
-	if (!ev->header || ev->header->protocol_version !=
-				   CLUSTERD__PROTOCOL_VERSION__PROTOCOL_VERSION_CURRENT) {
+	if (!ev->header ||
+	    ev->header->protocol_version !=
+		CLUSTERD__PROTOCOL_VERSION__PROTOCOL_VERSION_CURRENT) {
 		clusterd__event__free_unpacked(ev, NULL);
 		return -EPROTO;
 	}

@@ -51,6 +51,12 @@ int ipc_client_connect_service(const char *service, struct ipc_client **out);
  */
 int ipc_client_call(struct ipc_client *c, Clusterd__Request *req,
 		    int timeout_ms, Clusterd__Reply **reply);
+/*
+ * Connections start with IPC_DEFAULT_MSG_SIZE rings (lib/ipc_proto.h). A
+ * call whose request or reply needs more reconnects once with the maximum
+ * and is sent again; a reconnect ends what is bound to the connection
+ * (locks, a watch), so clients holding those make only small calls.
+ */
 
 void ipc_client_reply_free(Clusterd__Reply *reply);
 

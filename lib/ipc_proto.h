@@ -12,6 +12,12 @@
 #define IPC_SERVICE_NAME "clusterd"
 /* Largest message either way: an 8 MiB file plus framing. */
 #define IPC_MAX_MSG_SIZE (8 * 1024 * 1024 + 64 * 1024)
+/* What a client asks for by default. libqb allocates three rings of the
+ * requested size per connection, so asking for the maximum costs ~25 MB
+ * and ~20 ms per connection; most calls are small. A reply that does not
+ * fit is answered with EMSGSIZE and the client reconnects with the
+ * maximum (lib/ipc_client.c). */
+#define IPC_DEFAULT_MSG_SIZE (1024 * 1024)
 
 enum ipc_msg_id {
 	IPC_MSG_REQUEST = 1,

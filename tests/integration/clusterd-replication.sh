@@ -39,6 +39,12 @@ h_ctl 3 config rm d 2>/dev/null && h_fail "rm of a non-empty directory accepted"
 h_ctl 3 config mv d/f d/g || h_fail "mv"
 [ "$(h_ctl 1 config get d/g)" = x ] || h_fail "mv not visible on n1"
 
+# A value larger than a default IPC connection carries (1 MiB): the
+# client reconnects with large rings, for the put and for the get.
+head -c 3000000 /dev/urandom >"$H_DIR/large"
+h_run 1 "$H_CLUSTERCTL" config put large <"$H_DIR/large" || h_fail "3 MB put"
+h_ctl 3 config get large | cmp -s - "$H_DIR/large" || h_fail "3 MB get on n3 differs"
+
 # Concurrent writers on all three nodes, some on shared keys.
 for i in 1 2 3; do
 	h_load "$i" -c 4 -n 600 -d "load/n$i" -a "$H_DIR/acked" >"$H_DIR/load$i.out" &
