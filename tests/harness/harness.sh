@@ -33,6 +33,7 @@
 #   h_partition I        cut node I's link; h_heal I restores it
 #   h_wait TIMEOUT CMD.. poll CMD until it succeeds or TIMEOUT seconds pass
 #   h_expect_probe I TXT node I's quorum-probe output contains TXT
+#   h_clusterd_cluster N N nodes with corosync and clusterd, all ready
 #   h_ctl I ARGS...      run clusterctl on node I
 #   h_kill_clusterd I    kill -9 node I's clusterd (restart: h_service_clusterd I)
 #   h_tree_id I          "quorate=Q synced=S version=V checksum=C" of node I
@@ -275,6 +276,18 @@ h_converged() {
 	done
 	[ "$(printf '%s' "$ids" | grep -c .)" = "$#" ] &&
 		[ "$(printf '%s' "$ids" | sort -u | grep -c .)" = 1 ]
+}
+
+# N nodes running corosync and clusterd, each quorate and synced.
+h_clusterd_cluster() {
+	local i
+	H_SERVICES="corosync clusterd"
+	h_setup "$1"
+	h_start_all
+	for i in $(seq 1 "$1"); do
+		h_wait 30 h_clusterd_ready "$i" ||
+			h_fail "n$i not quorate and synced: $(h_tree_id "$i")"
+	done
 }
 
 # Run the cd-load tool on node I.

@@ -12,10 +12,7 @@ getent group clusterd >/dev/null || groupadd --system clusterd 2>/dev/null ||
 	getent group clusterd >/dev/null || h_fail "cannot create group clusterd"
 readers_gid=$(getent group clusterd | cut -d: -f3)
 
-H_SERVICES="corosync clusterd"
-h_setup 1
-h_start_all
-h_wait 30 h_clusterd_ready 1 || h_fail "clusterd not ready: $(h_tree_id 1)"
+h_clusterd_cluster 1
 h_ctl 1 config mkdir public && h_ctl 1 config put public/a "for readers" || h_fail "root write"
 h_ctl 1 config mkdir priv && h_ctl 1 config put priv/key "secret" || h_fail "root write to priv"
 

@@ -28,12 +28,7 @@ SEED=${BADINPUT_SEED:-$(($(date +%s) % 100000))}
 command -v jq >/dev/null || { echo "SKIP: jq not found" >&2; exit 77; }
 echo "seed $SEED (BADINPUT_SEED=$SEED replays this run)"
 
-H_SERVICES="corosync clusterd"
-h_setup 3
-h_start_all
-for i in 1 2 3; do
-	h_wait 30 h_clusterd_ready "$i" || h_fail "n$i not quorate+synced: $(h_tree_id "$i")"
-done
+h_clusterd_cluster 3
 
 clusterd_pid() { cat "$(h_nodedir "$1")/run/clusterd/clusterd.pid" 2>/dev/null; }
 

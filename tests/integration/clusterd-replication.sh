@@ -4,12 +4,7 @@
 set -u
 . "$top_srcdir/tests/harness/harness.sh" || exit 99
 
-H_SERVICES="corosync clusterd"
-h_setup 3
-h_start_all
-for i in 1 2 3; do
-	h_wait 30 h_clusterd_ready "$i" || h_fail "n$i not quorate+synced: $(h_tree_id "$i")"
-done
+h_clusterd_cluster 3
 
 # A write on each node is readable on every node.
 for i in 1 2 3; do

@@ -7,12 +7,7 @@
 set -u
 . "$top_srcdir/tests/harness/harness.sh" || exit 99
 
-H_SERVICES="corosync clusterd"
-h_setup 3
-h_start_all
-for i in 1 2 3; do
-	h_wait 30 h_clusterd_ready "$i" || h_fail "n$i not ready: $(h_tree_id "$i")"
-done
+h_clusterd_cluster 3
 
 # Writers on n1 and n2 while n2's clusterd is killed and restarted.
 h_load 1 -c 4 -D 4 -d during-kill-1 -a "$H_DIR/acked" >"$H_DIR/w1.out" &

@@ -5,12 +5,7 @@
 set -u
 . "$top_srcdir/tests/harness/harness.sh" || exit 99
 
-H_SERVICES="corosync clusterd"
-h_setup 3
-h_start_all
-for i in 1 2 3; do
-	h_wait 30 h_clusterd_ready "$i" || h_fail "n$i not ready: $(h_tree_id "$i")"
-done
+h_clusterd_cluster 3
 out=$(h_nodedir 3)/log
 h_spawn 3 tree-watch "$H_CLUSTERCTL" -o json watch app
 h_spawn 3 members-watch "$H_CLUSTERCTL" watch --membership --no-tree
