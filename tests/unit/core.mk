@@ -10,9 +10,9 @@ CORE_UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(SQLITE_CFLAGS) \
 CORE_UNIT_LDADD = clusterd/libclusterdcore.la lib/libcdcommon.la \
 	$(CMOCKA_LIBS) $(SQLITE_LIBS) $(QB_LIBS)
 
-tests_unit_test_tree_SOURCES = tests/unit/test-tree.c
+tests_unit_test_tree_SOURCES = tests/unit/test-tree.c tests/unit/tree-sig.c tests/unit/tree-sig.h
 tests_unit_test_tree_CFLAGS = $(CORE_UNIT_CFLAGS)
 tests_unit_test_tree_LDADD = $(CORE_UNIT_LDADD)
-tests_unit_test_store_SOURCES = tests/unit/test-store.c
+tests_unit_test_store_SOURCES = tests/unit/test-store.c tests/unit/tree-sig.c tests/unit/tree-sig.h
 tests_unit_test_store_CFLAGS = $(CORE_UNIT_CFLAGS)
 tests_unit_test_store_LDADD = $(CORE_UNIT_LDADD)

@@ -24,6 +24,7 @@
 
 #include "log.h"
 #include "store.h"
+#include "tree-sig.h"
 #include "tree.h"
 
 /* store.c's hook to read the connection's pragmas. */
@@ -72,45 +73,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int sig_entry(const struct tree_entry *e, void *userdata)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (size_t i = 0; i < e->size; i++)
-		h = (h ^ e->data[i]) * 1099511628211ULL;
-	fprintf(userdata,
-		"E %s %d %zu %" PRIx64 " %" PRIu64 " %u %" PRId64 "\n", e->path,
-		e->type, e->size, h, e->version, e->writer, e->mtime_ms);
-	return 0;
-}
-
-static int sig_tomb(const char *path, uint64_t version, void *userdata)
-{
-	fprintf(userdata, "T %s %" PRIu64 "\n", path, version);
-	return 0;
-}
-
-/* Everything observable about a tree, root stamps included (free it). */
-static char *signature(const struct tree *t)
-{
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&buf, &size);
-	const struct tree_entry *root = tree_lookup(t, "");
-
-	assert_non_null(f);
-	fprintf(f,
-		"v%" PRIu64 " h%" PRIu64 " c%" PRIx64 " n%" PRIu64 " s%" PRIu64
-		" R %" PRIu64 " %u %" PRId64 "\n",
-		tree_version(t), tree_tombstone_horizon(t), tree_checksum(t),
-		tree_entry_count(t), tree_total_size(t), root->version,
-		root->writer, root->mtime_ms);
-	assert_int_equal(tree_foreach_since(t, 0, sig_entry, f), 0);
-	assert_int_equal(tree_foreach_tombstone_since(t, 0, sig_tomb, f), 0);
-	fclose(f);
-	return buf;
-}
-
 static void open_load(const char *db, enum store_sync_mode mode,
 		      struct store **s, struct tree **t)
 {
@@ -134,7 +96,7 @@ static void assert_reopens_as(const char *db, const char *expected)
 	char *got;
 
 	open_load(db, STORE_SYNC_FULL, &s, &t);
-	got = signature(t);
+	got = tree_signature(t, true);
 	assert_string_equal(got, expected);
 	free(got);
 	close_free(s, t);
@@ -257,7 +219,7 @@ static void committed_tree_survives_reopen(void **state)
 	assert_int_equal(store_commit(s), 0);
 	assert_false(store_dirty(s));
 	assert_int_equal(store_commit(s), 0);
-	sig = signature(t);
+	sig = tree_signature(t, true);
 	assert_non_null(strstr(sig, "T etc/sub/c "));
 	assert_non_null(strstr(sig, "E etc/empty 1 0 "));
 	close_free(s, t);
@@ -277,7 +239,7 @@ static void uncommitted_changes_are_lost(void **state)
 	open_load(f->db, STORE_SYNC_NORMAL, &s, &t);
 	build_sample(t);
 	assert_int_equal(store_commit(s), 0);
-	sig = signature(t);
+	sig = tree_signature(t, true);
 	assert_int_equal(put_str(t, "etc/new", "x"), 0);
 	assert_int_equal(tree_remove(t, "etc-x/z", &CTX), 0);
 	tree_set_version(t, 1000);
@@ -305,7 +267,7 @@ static void version_and_horizon_are_persisted(void **state)
 	assert_true(tree_tombstone_horizon(t) > 0);
 	assert_true(store_dirty(s));
 	assert_int_equal(store_commit(s), 0);
-	sig = signature(t);
+	sig = tree_signature(t, true);
 	assert_non_null(strstr(sig, "v100 "));
 	assert_null(strstr(sig, "T etc/sub "));
 	close_free(s, t);
@@ -336,7 +298,7 @@ static void snapshot_install_is_persisted(void **state)
 	assert_int_equal(tree_foreach_since(src, 0, copy_entry, t), 0);
 	tree_set_version(t, 50);
 	assert_int_equal(store_commit(s), 0);
-	sig = signature(t);
+	sig = tree_signature(t, true);
 	assert_non_null(strstr(sig, "v50 h50 "));
 	assert_null(strstr(sig, "stale"));
 	assert_non_null(strstr(sig, "only-in-source"));
@@ -521,7 +483,7 @@ static void failed_commit_is_reported_then_repaired(void **state)
 	assert_int_equal(r, 0);
 	assert_non_null(strstr(log, "rewrote"));
 	assert_false(store_dirty(s));
-	sig = signature(t);
+	sig = tree_signature(t, true);
 	assert_non_null(strstr(sig, "E big 1 1048576 "));
 	close_free(s, t);
 	assert_reopens_as(f->db, sig);
@@ -589,17 +551,17 @@ static void random_history_survives_reopen(void **state)
 		if (i == 1000) {
 			/* a reopen in the middle continues where it was */
 			assert_int_equal(store_commit(s), 0);
-			sig = signature(t);
+			sig = tree_signature(t, true);
 			close_free(s, t);
 			open_load(f->db, STORE_SYNC_NORMAL, &s, &t);
-			free(signature(t)); /* exercises the reloaded tree */
+			free(tree_signature(t, true)); /* exercises the reloaded tree */
 			assert_reopens_as(f->db, sig);
 			free(sig);
 		}
 	}
 	assert_int_equal(store_commit(s), 0);
 	assert_true(tree_entry_count(t) > 5);
-	sig = signature(t);
+	sig = tree_signature(t, true);
 	close_free(s, t);
 	assert_reopens_as(f->db, sig);
 	free(sig);

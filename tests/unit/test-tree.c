@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tree-sig.h"
 #include "tree.h"
 
 static const struct tree_op_ctx CTX = {.writer = 7, .mtime_ms = 1000};
@@ -57,55 +58,14 @@ static struct tree *new_tree(void)
 	return tree_with(NULL);
 }
 
-static int sig_entry(const struct tree_entry *e, void *userdata)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (size_t i = 0; i < e->size; i++)
-		h = (h ^ e->data[i]) * 1099511628211ULL;
-	fprintf(userdata,
-		"E %s %d %zu %" PRIx64 " %" PRIu64 " %u %" PRId64 "\n", e->path,
-		e->type, e->size, h, e->version, e->writer, e->mtime_ms);
-	return 0;
-}
-
-static int sig_tomb(const char *path, uint64_t version, void *userdata)
-{
-	fprintf(userdata, "T %s %" PRIu64 "\n", path, version);
-	return 0;
-}
-
-/* Everything observable about a tree, as text (caller frees). */
-static char *signature(const struct tree *t, bool with_root)
-{
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&buf, &size);
-	const struct tree_entry *root = tree_lookup(t, "");
-
-	assert_non_null(f);
-	fprintf(f,
-		"v%" PRIu64 " h%" PRIu64 " c%" PRIx64 " n%" PRIu64 " s%" PRIu64
-		"\n",
-		tree_version(t), tree_tombstone_horizon(t), tree_checksum(t),
-		tree_entry_count(t), tree_total_size(t));
-	if (with_root)
-		fprintf(f, "R %" PRIu64 " %u %" PRId64 "\n", root->version,
-			root->writer, root->mtime_ms);
-	assert_int_equal(tree_foreach_since(t, 0, sig_entry, f), 0);
-	assert_int_equal(tree_foreach_tombstone_since(t, 0, sig_tomb, f), 0);
-	fclose(f);
-	return buf;
-}
-
 /* EXPR must fail with ERR and change nothing, observer included. */
 #define assert_fails(t, expr, err)                                             \
 	do {                                                                   \
-		char *before_ = signature(t, true);                            \
+		char *before_ = tree_signature(t, true);                            \
 		unsigned calls_ = obs_calls;                                   \
 		char *after_;                                                  \
 		assert_int_equal((expr), (err));                               \
-		after_ = signature(t, true);                                   \
+		after_ = tree_signature(t, true);                                   \
 		assert_string_equal(before_, after_);                          \
 		assert_int_equal(obs_calls, calls_);                           \
 		free(before_);                                                 \
@@ -387,7 +347,7 @@ static void rename_file_replaces_file(void **state)
 	assert_int_equal(tree_entry_count(t), 1);
 	assert_int_equal(tree_total_size(t), 2);
 	assert_string_equal(obs_log, "-x@3;+y@3;+@3;");
-	sig = signature(t, false);
+	sig = tree_signature(t, false);
 	assert_non_null(strstr(sig, "T x 3\n"));
 	assert_null(strstr(sig, "T y"));
 	free(sig);
@@ -419,13 +379,13 @@ static void rename_moves_directory_subtree(void **state)
 				     "+dst/moved@6;+dst/moved/g@6;"
 				     "+dst/moved/sub@6;+dst/moved/sub/f@6;"
 				     "+@6;+dst@6;");
-	sig = signature(t, false);
+	sig = tree_signature(t, false);
 	assert_non_null(strstr(sig, "T src 6\nT src/g 6\nT src/sub 6\n"
 				    "T src/sub/f 6\n"));
 	free(sig);
 	/* and back: the tombstones of the new paths go away */
 	assert_int_equal(tree_rename(t, "dst/moved", "src", &CTX), 0);
-	sig = signature(t, false);
+	sig = tree_signature(t, false);
 	assert_null(strstr(sig, "T src"));
 	assert_non_null(strstr(sig, "T dst/moved/sub/f 7\n"));
 	free(sig);
@@ -1020,7 +980,7 @@ static void apply_diff(struct tree *to, const struct tree *from,
 
 static void assert_same_tree(const struct tree *a, const struct tree *b)
 {
-	char *sa = signature(a, false), *sb = signature(b, false);
+	char *sa = tree_signature(a, false), *sb = tree_signature(b, false);
 
 	assert_string_equal(sa, sb);
 	free(sa);
