@@ -9,6 +9,7 @@
  * waits forever on a stalled member: it gets ETIMEDOUT (outcome unknown).
  */
 #include "ipc_server.h"
+#include "array.h"
 #include "log.h"
 #include "macro.h"
 
@@ -138,15 +139,8 @@ static int list_one(const struct tree_entry *e, void *userdata)
 {
 	struct list_acc *acc = userdata;
 
-	if (acc->count == acc->cap) {
-		size_t cap = acc->cap ? acc->cap * 2 : 32;
-		void *p = realloc(acc->stats, cap * sizeof(*acc->stats));
-
-		if (!p)
-			return -ENOMEM;
-		acc->stats = p;
-		acc->cap = cap;
-	}
+	if (ARRAY_RESERVE(acc->stats, acc->cap, acc->count, 32) < 0)
+		return -ENOMEM;
 	fill_stat(&acc->stats[acc->count++], e);
 	return 0;
 }

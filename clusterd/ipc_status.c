@@ -10,6 +10,7 @@
  */
 #include "ipc_locks.h"
 #include "ipc_pending.h"
+#include "array.h"
 #include "log.h"
 #include "status.h"
 
@@ -159,15 +160,8 @@ static int list_one(uint32_t nodeid, const char *key, const void *value,
 {
 	struct listing *ls = userdata;
 
-	if (ls->count == ls->cap) {
-		size_t cap = ls->cap ? ls->cap * 2 : 32;
-		void *p = realloc(ls->entries, cap * sizeof(*ls->entries));
-
-		if (!p)
-			return -ENOMEM;
-		ls->entries = p;
-		ls->cap = cap;
-	}
+	if (ARRAY_RESERVE(ls->entries, ls->cap, ls->count, 32) < 0)
+		return -ENOMEM;
 	fill_entry(ls->is, &ls->entries[ls->count++], nodeid, key, value, len);
 	return 0;
 }

@@ -18,6 +18,7 @@
  * steps at the same stream positions. A new view restarts from step 1.
  */
 #include "replica_internal.h"
+#include "array.h"
 #include "log.h"
 
 #include <errno.h>
@@ -121,7 +122,8 @@ static size_t holders(const struct replica *r, const struct sync_peer *p)
 	size_t n = 0;
 
 	for (size_t i = 0; i < r->member_count; i++)
-		n += !r->peers[i].excluded && r->peers[i].version == p->version &&
+		n += !r->peers[i].excluded &&
+		     r->peers[i].version == p->version &&
 		     r->peers[i].checksum == p->checksum;
 	return n;
 }
@@ -212,15 +214,9 @@ static int ship_tombstone(const char *path, uint64_t version, void *userdata)
 	struct shipper *s = userdata;
 	Clusterd__Tombstone *t;
 
-	if (s->n_tombstones == s->cap_tombstones) {
-		size_t cap = s->cap_tombstones ? s->cap_tombstones * 2 : 64;
-		void *p = realloc(s->tombstones, cap * sizeof(*s->tombstones));
-
-		if (!p)
-			return -ENOMEM;
-		s->tombstones = p;
-		s->cap_tombstones = cap;
-	}
+	if (ARRAY_RESERVE(s->tombstones, s->cap_tombstones, s->n_tombstones,
+			  64) < 0)
+		return -ENOMEM;
 	t = &s->tombstones[s->n_tombstones++];
 	clusterd__tombstone__init(t);
 	t->path = (char *)path;
@@ -234,15 +230,8 @@ static int ship_entry(const struct tree_entry *e, void *userdata)
 	struct shipper *s = userdata;
 	Clusterd__TreeEntry *t;
 
-	if (s->n_entries == s->cap_entries) {
-		size_t cap = s->cap_entries ? s->cap_entries * 2 : 64;
-		void *p = realloc(s->entries, cap * sizeof(*s->entries));
-
-		if (!p)
-			return -ENOMEM;
-		s->entries = p;
-		s->cap_entries = cap;
-	}
+	if (ARRAY_RESERVE(s->entries, s->cap_entries, s->n_entries, 64) < 0)
+		return -ENOMEM;
 	t = &s->entries[s->n_entries++];
 	clusterd__tree_entry__init(t);
 	t->path = (char *)e->path;
@@ -318,10 +307,9 @@ static void states_complete(struct replica *r)
 	}
 	/* Every member computes the same plan; only those missing something
 	 * install the data. */
-	r->receiving =
-	    !same_member(&src->member, &r->self) && me &&
-	    (r->snapshot_round || me->version != src->version ||
-	     me->checksum != src->checksum);
+	r->receiving = !same_member(&src->member, &r->self) && me &&
+		       (r->snapshot_round || me->version != src->version ||
+			me->checksum != src->checksum);
 	r->phase = SYNC_DATA;
 	if (same_member(&src->member, &r->self))
 		ship(r, from);
@@ -361,7 +349,8 @@ static void on_data(struct replica *r, const struct replica_member *from,
 				      : replica_stage_commit(r, src->version,
 							     src->checksum);
 		if (err < 0)
-			log_error_errno(err, "Sync data from node %u does not "
+			log_error_errno(err,
+					"Sync data from node %u does not "
 					"give the tree it announced (version "
 					"%llu); not installed",
 					src->member.nodeid,
@@ -388,7 +377,8 @@ static void checks_complete(struct replica *r)
 	}
 	r->stats.sync_repairs++;
 	for (size_t i = 0; i < r->member_count; i++)
-		if (!r->peers[i].excluded && r->peers[i].checksum != src->checksum)
+		if (!r->peers[i].excluded &&
+		    r->peers[i].checksum != src->checksum)
 			log_error(
 			    "DIVERGENCE: node %u has tree version %llu "
 			    "checksum %016llx, source node %u has %llu %016llx",
@@ -459,15 +449,18 @@ static void exclude_stalled(struct replica *r)
 	for (size_t i = 0; i < r->member_count; i++) {
 		struct sync_peer *p = &r->peers[i];
 		bool stalled = r->phase == SYNC_STATES ? !p->have_state
-			       : r->phase == SYNC_CHECKS ? !p->have_check
-			       : same_member(&p->member, &r->source);
+			       : r->phase == SYNC_CHECKS
+				   ? !p->have_check
+				   : same_member(&p->member, &r->source);
 
 		if (p->excluded || !stalled)
 			continue;
 		p->excluded = true;
 		r->stats.sync_exclusions++;
-		log_warning("Excluding node %u pid %u from this view: it stalled "
-			    "the sync", p->member.nodeid, p->member.pid);
+		log_warning(
+		    "Excluding node %u pid %u from this view: it stalled "
+		    "the sync",
+		    p->member.nodeid, p->member.pid);
 	}
 }
 
@@ -496,8 +489,7 @@ static void on_timeout(struct replica *r)
 		if (phase == SYNC_STATES) {
 			REPLICA_EXT_CALL(r, sync_states_complete);
 			states_complete(r);
-		}
-		else
+		} else
 			checks_complete(r);
 	}
 }
@@ -513,9 +505,7 @@ void replica_sync_deliver(struct replica *r, const struct replica_member *from,
 		return;
 	}
 	switch (msg->body_case) {
-	case CLUSTERD__CPG_MESSAGE__BODY_SYNC_TIMEOUT:
-		on_timeout(r);
-		break;
+	case CLUSTERD__CPG_MESSAGE__BODY_SYNC_TIMEOUT: on_timeout(r); break;
 	case CLUSTERD__CPG_MESSAGE__BODY_AUDIT_REQUEST:
 	case CLUSTERD__CPG_MESSAGE__BODY_AUDIT_REPORT:
 		replica_audit_deliver(r, p, msg);

@@ -1,6 +1,6 @@
 noinst_LTLIBRARIES += lib/libcdcommon.la
 lib_libcdcommon_la_SOURCES = \
-	lib/macro.h \
+	lib/macro.h lib/array.h \
 	lib/log.c lib/log.h \
 	lib/kvconf.c lib/kvconf.h \
 	lib/daemon.c lib/daemon.h \
