@@ -17,9 +17,11 @@ cli_libcli_la_SOURCES = \
 	cli/table.c \
 	cli/format.c \
 	cli/errors.c \
-	cli/help.c
-cli_libcli_la_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS) $(JSON_CFLAGS)
-cli_libcli_la_LIBADD = $(JSON_LIBS)
+	cli/help.c \
+	cli/ha_simulate_cmd.c
+cli_libcli_la_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS) $(JSON_CFLAGS) \
+	-I$(top_srcdir)/haagent
+cli_libcli_la_LIBADD = haagent/libhacore.la $(JSON_LIBS)
 # The generated header, also when a single target is made.
 $(cli_libcli_la_OBJECTS) $(cli_clusterctl_OBJECTS): proto/clusterd.pb-c.h
 

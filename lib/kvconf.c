@@ -99,7 +99,7 @@ int kvconf_parse(const char *text, kvconf_entry_fn fn, void *userdata,
 	return 0;
 }
 
-static int read_small_file(const char *path, char **out, size_t *len)
+int kvconf_read_file(const char *path, char **out, size_t *len)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	_cleanup_free_ char *buf = NULL;
@@ -137,7 +137,7 @@ int kvconf_parse_file(const char *path, kvconf_entry_fn fn, void *userdata,
 {
 	_cleanup_free_ char *text = NULL;
 	size_t len = 0;
-	int r = read_small_file(path, &text, &len);
+	int r = kvconf_read_file(path, &text, &len);
 
 	if (r < 0) {
 		if (err) {

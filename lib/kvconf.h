@@ -9,6 +9,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct kvconf_error {
@@ -29,6 +30,10 @@ int kvconf_parse(const char *text, kvconf_entry_fn fn, void *userdata,
 /* Read and parse PATH (at most 1 MiB). -ENOENT etc. from reading. */
 int kvconf_parse_file(const char *path, kvconf_entry_fn fn, void *userdata,
 		      struct kvconf_error *err);
+
+/* Read a regular file of at most 1 MiB into *OUT (NUL-terminated, free()
+ * it) and its length into *LEN. -errno, -EFBIG when too large. */
+int kvconf_read_file(const char *path, char **out, size_t *len);
 
 /* Record a failure in ERR for LINE and return -EINVAL. */
 int kvconf_fail(struct kvconf_error *err, unsigned line, const char *fmt, ...)

@@ -1,0 +1,198 @@
+/*
+ * The simulator's main loop, the invariant check and the final state.
+ *
+ * Invariant 6 is checked after every tick, i.e. at every simulated
+ * instant at which anything can change: a guest running on two nodes ends
+ * the run with -EPROTO and a message naming the guest and the nodes.
+ */
+#include "ha_sim_int.h"
+#include "ha_status.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <string.h>
+
+static void run_agents(struct ha_sim *sim)
+{
+	for (size_t i = 0; i < sim->n_node; i++) {
+		struct sim_node *n = &sim->node[i];
+
+		if (!n->lrm)
+			continue;
+		if (n->view.quorate)
+			ha_lrm_set_status(n->lrm, sim->status);
+		ha_lrm_tick(n->lrm, sim->now);
+	}
+	for (size_t i = 0; i < sim->n_node; i++) {
+		struct sim_node *n = &sim->node[i];
+
+		if (!n->crm || !n->lock)
+			continue;
+		ha_crm_set_config(n->crm, &sim->cfg);
+		for (size_t j = 0; j < sim->n_node; j++)
+			if (n->view.member[j] && sim->node[j].has_store)
+				ha_crm_lrm_report(n->crm, &sim->node[j].store);
+		ha_crm_round(n->crm, sim->now);
+	}
+}
+
+static void check_running(struct ha_sim *sim)
+{
+	for (size_t s = 0; s < sim->n_svc; s++) {
+		uint64_t mask = 0;
+		unsigned count = 0;
+		char where[256] = "";
+
+		for (size_t i = 0; i < sim->n_node; i++)
+			if (sim->node[i].running[s]) {
+				mask |= 1ULL << i;
+				count++;
+				strncat(where, " ",
+					sizeof(where) - strlen(where) - 1);
+				strncat(where, sim->node[i].name,
+					sizeof(where) - strlen(where) - 1);
+			}
+		if (mask != sim->run_mask[s])
+			sim_log(sim, "%s running on:%s", sim->svc[s].sid,
+				count ? where : " nowhere");
+		sim->run_mask[s] = mask;
+		if (count > 1 && !sim->broken) {
+			sim->broken = true;
+			sim_log(sim, "INVARIANT 6 BROKEN: %s runs on%s",
+				sim->svc[s].sid, where);
+			if (sim->err)
+				fprintf(sim->err,
+					"ha simulate: invariant 6 broken at "
+					"%.1fs: %s runs on%s\n",
+					sim->now / 1000.0, sim->svc[s].sid,
+					where);
+		}
+	}
+}
+
+static void tick(struct ha_sim *sim)
+{
+	sim->now += SIM_TICK_MS;
+	sim_deliver_views(sim);
+	sim_ops_progress(sim);
+	sim_fence_progress(sim);
+	run_agents(sim);
+	sim_watchdogs(sim);
+	check_running(sim);
+}
+
+static bool busy(const struct ha_sim *sim)
+{
+	if (sim->view_pending)
+		return true;
+	for (size_t i = 0; i < sim->n_node; i++)
+		if (sim->node[i].n_ops || sim->fence[i].busy ||
+		    sim->node[i].boot_at)
+			return true;
+	return false;
+}
+
+static void settle(struct ha_sim *sim)
+{
+	uint64_t start = sim->now;
+
+	while (!sim->broken && sim->now - start < SIM_STEP_MAX_MS &&
+	       (busy(sim) || sim->now - sim->last_event < SIM_QUIET_MS))
+		tick(sim);
+}
+
+int ha_sim_run(struct ha_sim *sim, FILE *log, FILE *err)
+{
+	sim->log = log;
+	sim->err = err;
+	for (size_t i = 0; i < sim->n_steps && !sim->broken; i++) {
+		const char *step = sim->steps[i];
+
+		if (strncmp(step, "delay ", 6) == 0) {
+			uint64_t end =
+			    sim->now + strtoull(step + 6, NULL, 10) * 1000;
+
+			sim_log(sim, "step: %s", step);
+			while (!sim->broken && sim->now < end)
+				tick(sim);
+			continue;
+		}
+		sim_step_run(sim, step);
+		settle(sim);
+	}
+	if (!sim->broken)
+		settle(sim);
+	sim_log(sim, "end");
+	return sim->broken ? -EPROTO : 0;
+}
+
+static json_object *services_json(const struct ha_sim *sim)
+{
+	json_object *o = json_object_new_object();
+	struct ha_status *st = calloc(1, sizeof(*st));
+
+	if (st && sim->status && ha_status_from_json(sim->status, st) == 0)
+		for (size_t i = 0; i < st->n_svc; i++) {
+			json_object *s = json_object_new_object();
+
+			json_object_object_add(
+			    s, "state",
+			    json_object_new_string(
+				ha_svc_state_str(st->svc[i].state)));
+			json_object_object_add(
+			    s, "node", json_object_new_string(st->svc[i].node));
+			json_object_object_add(o, st->svc[i].sid, s);
+		}
+	free(st);
+	return o;
+}
+
+static const char *node_state(const struct ha_sim *sim, const char *name)
+{
+	static struct ha_status st;
+	const struct ha_node_status *n;
+
+	if (!sim->status || ha_status_from_json(sim->status, &st) < 0 ||
+	    !(n = ha_status_node(&st, name)))
+		return "unknown";
+	if (n->state == HA_NODE_ONLINE && n->maint)
+		return "maintenance";
+	return ha_node_state_str(n->state);
+}
+
+char *ha_sim_result_json(const struct ha_sim *sim)
+{
+	json_object *root = json_object_new_object();
+	json_object *run = json_object_new_object();
+	json_object *nodes = json_object_new_object();
+	char *out;
+
+	json_object_object_add(root, "services", services_json(sim));
+	for (size_t s = 0; s < sim->n_svc; s++) {
+		json_object *a = json_object_new_array();
+
+		for (size_t i = 0; i < sim->n_node; i++)
+			if (sim->node[i].running[s])
+				json_object_array_add(
+				    a,
+				    json_object_new_string(sim->node[i].name));
+		json_object_object_add(run, sim->svc[s].sid, a);
+	}
+	json_object_object_add(root, "running", run);
+	for (size_t i = 0; i < sim->n_node; i++) {
+		json_object *n = json_object_new_object();
+
+		json_object_object_add(
+		    n, "power",
+		    json_object_new_string(sim->node[i].power ? "on" : "off"));
+		json_object_object_add(
+		    n, "state",
+		    json_object_new_string(node_state(sim, sim->node[i].name)));
+		json_object_object_add(nodes, sim->node[i].name, n);
+	}
+	json_object_object_add(root, "nodes", nodes);
+	out = strdup(json_object_to_json_string_ext(
+	    root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
+	json_object_put(root);
+	return out;
+}
