@@ -110,6 +110,7 @@ static void node_lost(struct ha_crm *crm, struct ha_node_status *n)
 			n->name, ha_fencing_str(set->fencing),
 			(set->watchdog_timeout_ms + set->safety_margin_ms) /
 			    1000.0);
+		fence_step(crm, n); /* an agent starts at once */
 	} else {
 		crm_log(crm, "%s left (no active services)", n->name);
 		n->state = HA_NODE_OFFLINE;

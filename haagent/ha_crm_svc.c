@@ -243,7 +243,9 @@ static void step_waiting(struct ha_crm *crm, struct ha_svc_status *s,
 		}
 		break;
 	case HA_SVC_ERROR:
-		if (r->request != HA_REQ_STARTED) {
+		/* Only "disabled" clears an error: the guest is stopped. */
+		if (r->request == HA_REQ_DISABLED) {
+			crm_log(crm, "%s disabled: stop it", s->sid);
 			s->state = HA_SVC_REQUEST_STOP;
 			crm_new_req(crm, s);
 		}

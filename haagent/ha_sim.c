@@ -133,13 +133,11 @@ static void lrm_shutdown_done(void *ud)
 {
 	struct sim_ctx *c = ud;
 	struct sim_node *n = &c->sim->node[c->n];
-	bool reboot = n->reboot;
 
-	if (!n->down_requested)
-		return;
-	sim_power_off(c->sim, c->n, reboot ? "reboot" : "shutdown");
-	if (reboot)
-		n->boot_at = c->sim->now + SIM_BOOT_MS;
+	/* The node halts one tick later: its last report reaches the
+	 * other nodes first, as it would through the status store. */
+	if (n->down_requested && !n->halt_at)
+		n->halt_at = c->sim->now + SIM_TICK_MS;
 }
 
 const struct ha_lrm_io sim_lrm_io = {.log = agent_log,

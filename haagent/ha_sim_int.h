@@ -53,6 +53,7 @@ struct sim_node {
 	uint64_t wd_deadline;
 	bool down_requested, reboot;
 	uint64_t boot_at; /* power on at (reboot), 0: none */
+	uint64_t halt_at; /* power off at (clean shutdown), 0: none */
 	struct sim_op ops[HA_MAX_SVCS];
 	size_t n_ops;
 	bool running[HA_MAX_SVCS];

@@ -87,7 +87,7 @@ static bool busy(const struct ha_sim *sim)
 		return true;
 	for (size_t i = 0; i < sim->n_node; i++)
 		if (sim->node[i].n_ops || sim->fence[i].busy ||
-		    sim->node[i].boot_at)
+		    sim->node[i].boot_at || sim->node[i].halt_at)
 			return true;
 	return false;
 }
@@ -118,7 +118,10 @@ int ha_sim_run(struct ha_sim *sim, FILE *log, FILE *err)
 			continue;
 		}
 		sim_step_run(sim, step);
-		settle(sim);
+		/* A following delay says how long to run instead. */
+		if (i + 1 == sim->n_steps ||
+		    strncmp(sim->steps[i + 1], "delay ", 6) != 0)
+			settle(sim);
 	}
 	if (!sim->broken)
 		settle(sim);

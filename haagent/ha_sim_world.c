@@ -150,6 +150,8 @@ void sim_power_off(struct ha_sim *sim, size_t n, const char *why)
 	node->wd_armed = false;
 	node->n_ops = 0;
 	node->down_requested = false;
+	node->halt_at = 0;
+	node->has_store = false; /* the node status store is not persisted */
 	memset(node->running, 0, sizeof(node->running));
 	memset(&node->view, 0, sizeof(node->view));
 	sim_agent_stop(sim, n);
@@ -264,6 +266,13 @@ void sim_watchdogs(struct ha_sim *sim)
 	for (size_t i = 0; i < sim->n_node; i++) {
 		struct sim_node *n = &sim->node[i];
 
+		if (n->power && n->halt_at && sim->now >= n->halt_at) {
+			bool reboot = n->reboot;
+
+			sim_power_off(sim, i, reboot ? "reboot" : "shutdown");
+			if (reboot)
+				n->boot_at = sim->now + SIM_BOOT_MS;
+		}
 		if (n->power && n->wd_armed && sim->now >= n->wd_deadline)
 			sim_power_off(sim, i, "watchdog expired: reset");
 		if (!n->power && n->boot_at && sim->now >= n->boot_at)
