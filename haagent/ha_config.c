@@ -20,15 +20,7 @@
 #define LINE_MAX_LEN 2048
 #define WORDS_MAX    32
 
-_printf_(3, 4) static int fail(char *reason, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(reason, len, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
+#define fail ha_fail
 
 int ha_split_words(const char *line, char *buf, size_t buf_len, char **words,
 		   size_t max)

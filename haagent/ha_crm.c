@@ -18,16 +18,11 @@
 
 void crm_log(struct ha_crm *crm, const char *fmt, ...)
 {
-	char line[1024];
-	int n;
 	va_list ap;
 
-	n = snprintf(line, sizeof(line), "crm %s: ", crm->self);
 	va_start(ap, fmt);
-	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	ha_vlog(crm->io.log, crm->io.userdata, "crm", crm->self, fmt, ap);
 	va_end(ap);
-	if (crm->io.log)
-		crm->io.log(crm->io.userdata, line);
 }
 
 void crm_new_req(struct ha_crm *crm, struct ha_svc_status *s)

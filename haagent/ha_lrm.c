@@ -39,16 +39,11 @@ struct ha_lrm {
 
 _printf_(2, 3) static void lrm_log(struct ha_lrm *lrm, const char *fmt, ...)
 {
-	char line[512];
-	int n;
 	va_list ap;
 
-	n = snprintf(line, sizeof(line), "lrm %s: ", lrm->self);
 	va_start(ap, fmt);
-	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	ha_vlog(lrm->io.log, lrm->io.userdata, "lrm", lrm->self, fmt, ap);
 	va_end(ap);
-	if (lrm->io.log)
-		lrm->io.log(lrm->io.userdata, line);
 }
 
 struct ha_lrm *ha_lrm_new(const char *self, const struct ha_lrm_io *io,

@@ -48,15 +48,7 @@ struct cmd {
 	char buf[512];
 };
 
-_printf_(3, 4) static int fail(char *reason, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(reason, len, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
+#define fail ha_fail
 
 static int node_arg(const struct ha_sim *sim, const char *name, int *out,
 		    char *reason, size_t len)

@@ -10,6 +10,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *const request_names[] = {"started", "stopped", "disabled",
@@ -153,4 +154,26 @@ const struct ha_lrm_result *ha_lrm_report_find(const struct ha_lrm_report *rep,
 		if (rep->res[i].req == req && strcmp(rep->res[i].sid, sid) == 0)
 			return &rep->res[i];
 	return NULL;
+}
+
+int ha_fail(char *reason, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, len, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+void ha_vlog(void (*log)(void *, const char *), void *userdata,
+	     const char *prefix, const char *self, const char *fmt, va_list ap)
+{
+	char line[1024];
+	int n = snprintf(line, sizeof(line), "%s %s: ", prefix, self);
+
+	if (!log || n < 0 || (size_t)n >= sizeof(line))
+		return;
+	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	log(userdata, line);
 }

@@ -11,6 +11,7 @@
  */
 #pragma once
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -211,5 +212,12 @@ void ha_settings_default(struct ha_settings *s);
 struct ha_resource *ha_config_resource(struct ha_config *c, const char *sid);
 struct ha_svc_status *ha_status_svc(struct ha_status *st, const char *sid);
 struct ha_node_status *ha_status_node(struct ha_status *st, const char *name);
+/* Fill REASON (LEN bytes) and return -EINVAL: the parsers' error path. */
+int ha_fail(char *reason, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Hand "PREFIX SELF: message" to LOG (if not NULL) with USERDATA. */
+void ha_vlog(void (*log)(void *, const char *), void *userdata,
+	     const char *prefix, const char *self, const char *fmt, va_list ap);
+
 /* Copy a bounded name; false when it does not fit or is empty. */
 bool ha_name_copy(char dst[HA_NAME_MAX], const char *src);

@@ -347,16 +347,25 @@ static char *one_service_status(void)
 	return ha_status_to_json(&st);
 }
 
+/* A quorate LRM on n1 (restored from PREV) that read JSON and ticked. */
+static struct ha_lrm *lrm_up(const char *json, const struct ha_lrm_report *prev)
+{
+	struct ha_lrm *lrm = ha_lrm_new("n1", &lrm_io, prev);
+
+	lo.calls[0] = '\0';
+	ha_lrm_set_quorate(lrm, true);
+	ha_lrm_set_status(lrm, json);
+	ha_lrm_tick(lrm, 0);
+	return lrm;
+}
+
 static void lrm_arms_before_start_runs_once(void **state)
 {
 	char *json = one_service_status();
 	struct ha_lrm *lrm;
 
 	memset(&lo, 0, sizeof(lo));
-	lrm = ha_lrm_new("n1", &lrm_io, NULL);
-	ha_lrm_set_quorate(lrm, true);
-	ha_lrm_set_status(lrm, json);
-	ha_lrm_tick(lrm, 0);
+	lrm = lrm_up(json, NULL);
 	assert_string_equal(lo.calls, "arm;pet;start;");
 	ha_lrm_tick(lrm, 100); /* in flight: not again */
 	ha_lrm_op_done(lrm, lo.last_op, 0);
@@ -365,11 +374,7 @@ static void lrm_arms_before_start_runs_once(void **state)
 	assert_non_null(ha_lrm_report_find(&lo.rep, "vm:101", 5));
 	ha_lrm_free(lrm);
 	/* Restarted with its published report: request 5 is done. */
-	lo.calls[0] = '\0';
-	lrm = ha_lrm_new("n1", &lrm_io, &lo.rep);
-	ha_lrm_set_quorate(lrm, true);
-	ha_lrm_set_status(lrm, json);
-	ha_lrm_tick(lrm, 300);
+	lrm = lrm_up(json, &lo.rep);
 	assert_null(strstr(lo.calls, "start"));
 	ha_lrm_free(lrm);
 	free(json);
@@ -381,10 +386,7 @@ static void lrm_no_quorum_no_pet(void **state)
 	struct ha_lrm *lrm;
 
 	memset(&lo, 0, sizeof(lo));
-	lrm = ha_lrm_new("n1", &lrm_io, NULL);
-	ha_lrm_set_quorate(lrm, true);
-	ha_lrm_set_status(lrm, json);
-	ha_lrm_tick(lrm, 0);
+	lrm = lrm_up(json, NULL);
 	ha_lrm_set_quorate(lrm, false);
 	lo.calls[0] = '\0';
 	ha_lrm_tick(lrm, 100);
