@@ -129,48 +129,65 @@ int ha_sim_run(struct ha_sim *sim, FILE *log, FILE *err)
 	return sim->broken ? -EPROTO : 0;
 }
 
-static json_object *services_json(const struct ha_sim *sim)
+static json_object *services_json(const struct ha_status *st)
 {
 	json_object *o = json_object_new_object();
-	struct ha_status *st = calloc(1, sizeof(*st));
 
-	if (st && sim->status && ha_status_from_json(sim->status, st) == 0)
-		for (size_t i = 0; i < st->n_svc; i++) {
-			json_object *s = json_object_new_object();
+	for (size_t i = 0; i < st->n_svc; i++) {
+		json_object *s = json_object_new_object();
 
-			json_object_object_add(
-			    s, "state",
-			    json_object_new_string(
-				ha_svc_state_str(st->svc[i].state)));
-			json_object_object_add(
-			    s, "node", json_object_new_string(st->svc[i].node));
-			json_object_object_add(o, st->svc[i].sid, s);
-		}
-	free(st);
+		json_object_object_add(
+		    s, "state",
+		    json_object_new_string(ha_svc_state_str(st->svc[i].state)));
+		json_object_object_add(s, "node",
+				       json_object_new_string(st->svc[i].node));
+		json_object_object_add(o, st->svc[i].sid, s);
+	}
 	return o;
 }
 
-static const char *node_state(const struct ha_sim *sim, const char *name)
+static const char *node_state(struct ha_status *st, const char *name)
 {
-	static struct ha_status st;
-	const struct ha_node_status *n;
+	const struct ha_node_status *n = ha_status_node(st, name);
 
-	if (!sim->status || ha_status_from_json(sim->status, &st) < 0 ||
-	    !(n = ha_status_node(&st, name)))
+	if (!n)
 		return "unknown";
 	if (n->state == HA_NODE_ONLINE && n->maint)
 		return "maintenance";
 	return ha_node_state_str(n->state);
 }
 
+static json_object *nodes_json(const struct ha_sim *sim, struct ha_status *st)
+{
+	json_object *nodes = json_object_new_object();
+
+	for (size_t i = 0; i < sim->n_node; i++) {
+		json_object *n = json_object_new_object();
+
+		json_object_object_add(
+		    n, "power",
+		    json_object_new_string(sim->node[i].power ? "on" : "off"));
+		json_object_object_add(
+		    n, "state",
+		    json_object_new_string(node_state(st, sim->node[i].name)));
+		json_object_object_add(nodes, sim->node[i].name, n);
+	}
+	return nodes;
+}
+
 char *ha_sim_result_json(const struct ha_sim *sim)
 {
 	json_object *root = json_object_new_object();
 	json_object *run = json_object_new_object();
-	json_object *nodes = json_object_new_object();
+	struct ha_status *st = calloc(1, sizeof(*st));
 	char *out;
 
-	json_object_object_add(root, "services", services_json(sim));
+	if (!st)
+		return NULL;
+	/* No stored status (no CRM ever ran): empty services, "unknown". */
+	if (sim->status)
+		(void)ha_status_from_json(sim->status, st);
+	json_object_object_add(root, "services", services_json(st));
 	for (size_t s = 0; s < sim->n_svc; s++) {
 		json_object *a = json_object_new_array();
 
@@ -182,20 +199,10 @@ char *ha_sim_result_json(const struct ha_sim *sim)
 		json_object_object_add(run, sim->svc[s].sid, a);
 	}
 	json_object_object_add(root, "running", run);
-	for (size_t i = 0; i < sim->n_node; i++) {
-		json_object *n = json_object_new_object();
-
-		json_object_object_add(
-		    n, "power",
-		    json_object_new_string(sim->node[i].power ? "on" : "off"));
-		json_object_object_add(
-		    n, "state",
-		    json_object_new_string(node_state(sim, sim->node[i].name)));
-		json_object_object_add(nodes, sim->node[i].name, n);
-	}
-	json_object_object_add(root, "nodes", nodes);
+	json_object_object_add(root, "nodes", nodes_json(sim, st));
 	out = strdup(json_object_to_json_string_ext(
 	    root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
 	json_object_put(root);
+	free(st);
 	return out;
 }
