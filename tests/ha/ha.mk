@@ -2,7 +2,7 @@
 # its NAME.expect by run-scenarios.sh) and the unit tests of haagent's
 # decision core. Included from tests/local.mk.
 ha_scenarios = tests/ha
-TESTS += tests/ha/run-scenarios.sh
+TESTS += tests/ha/run-scenarios.sh tests/ha/scenario-errors.sh
 EXTRA_DIST += tests/ha
 
 ha_unit_tests = tests/unit/test-ha-config tests/unit/test-ha-core
