@@ -4,8 +4,9 @@
  * watchdogs, the ha/manager lock, fence agents and a guest backend with
  * fault injection. A scenario (docs/ha.md, "Scenarios") lists nodes,
  * settings, services, rules, fence agents and steps; the simulator prints
- * a timestamped event log and checks invariant 6 (a guest never runs on
- * two nodes at once) at every simulated instant.
+ * a timestamped event log and checks invariants 6 (a guest never runs on
+ * two nodes at once) and 7 (a node without quorum runs no HA guest past its
+ * self-fence deadline) at every simulated instant.
  */
 #pragma once
 

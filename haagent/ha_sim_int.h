@@ -52,8 +52,9 @@ struct sim_node {
 	bool wd_armed;
 	uint64_t wd_deadline;
 	bool down_requested, reboot;
-	uint64_t boot_at; /* power on at (reboot), 0: none */
-	uint64_t halt_at; /* power off at (clean shutdown), 0: none */
+	uint64_t boot_at;	 /* power on at (reboot), 0: none */
+	uint64_t halt_at;	 /* power off at (clean shutdown), 0: none */
+	uint64_t lost_quorum_at; /* its view lost quorum then, 0: quorate */
 	struct sim_op ops[HA_MAX_SVCS];
 	size_t n_ops;
 	bool running[HA_MAX_SVCS];
@@ -87,6 +88,7 @@ struct ha_sim {
 	bool view_pending;
 	FILE *log, *err;
 	bool broken;
+	bool broken_watchdogs;		/* test hook: watchdogs never fire */
 	uint64_t run_mask[HA_MAX_SVCS]; /* nodes running each guest */
 };
 

@@ -36,6 +36,18 @@ static void run_agents(struct ha_sim *sim)
 	}
 }
 
+static void broken(struct ha_sim *sim, int inv, const char *sid,
+		   const char *where)
+{
+	sim->broken = true;
+	sim_log(sim, "INVARIANT %d BROKEN: %s runs on%s", inv, sid, where);
+	if (sim->err)
+		fprintf(sim->err,
+			"ha simulate: invariant %d broken at %.1fs: %s runs "
+			"on%s\n",
+			inv, sim->now / 1000.0, sid, where);
+}
+
 static void check_running(struct ha_sim *sim)
 {
 	for (size_t s = 0; s < sim->n_svc; s++) {
@@ -56,16 +68,32 @@ static void check_running(struct ha_sim *sim)
 			sim_log(sim, "%s running on:%s", sim->svc[s].sid,
 				count ? where : " nowhere");
 		sim->run_mask[s] = mask;
-		if (count > 1 && !sim->broken) {
-			sim->broken = true;
-			sim_log(sim, "INVARIANT 6 BROKEN: %s runs on%s",
-				sim->svc[s].sid, where);
-			if (sim->err)
-				fprintf(sim->err,
-					"ha simulate: invariant 6 broken at "
-					"%.1fs: %s runs on%s\n",
-					sim->now / 1000.0, sim->svc[s].sid,
-					where);
+		if (count > 1 && !sim->broken)
+			broken(sim, 6, sim->svc[s].sid, where);
+	}
+}
+
+/* Invariant 7: a node that lost quorum runs no HA guest after its
+ * self-fence deadline. */
+static void check_quorum_loss(struct ha_sim *sim)
+{
+	const struct ha_settings *set = &sim->cfg.settings;
+
+	for (size_t i = 0; i < sim->n_node && !sim->broken; i++) {
+		const struct sim_node *n = &sim->node[i];
+		char where[HA_NAME_MAX + 32];
+
+		if (!n->power || !n->lost_quorum_at ||
+		    sim->now <= n->lost_quorum_at + set->watchdog_timeout_ms +
+				    set->safety_margin_ms)
+			continue;
+		snprintf(where, sizeof(where), " %s without quorum", n->name);
+		for (size_t s = 0; s < sim->n_svc && !sim->broken; s++) {
+			const struct ha_resource *r =
+			    ha_config_resource(&sim->cfg, sim->svc[s].sid);
+
+			if (n->running[s] && r && r->request != HA_REQ_IGNORED)
+				broken(sim, 7, sim->svc[s].sid, where);
 		}
 	}
 }
@@ -79,6 +107,7 @@ static void tick(struct ha_sim *sim)
 	run_agents(sim);
 	sim_watchdogs(sim);
 	check_running(sim);
+	check_quorum_loss(sim);
 }
 
 static bool busy(const struct ha_sim *sim)

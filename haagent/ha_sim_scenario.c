@@ -7,6 +7,7 @@
  *   rule KIND NAME key=value...    an ha/rules.cfg line
  *   fence NODE agent=NAME [fail=N] an ha/fence.cfg line
  *   test-hook skip-fencing         breaks the fencing gate (tests only)
+ *   test-hook broken-watchdog      watchdogs never fire (tests only)
  *   step CMD [; CMD...]            run in order, see ha_sim_step.c
  *
  * '#' starts a comment (at the start of a line or after a blank). The
@@ -165,9 +166,12 @@ static void load_line(struct loader *l, char *s)
 					 sizeof(reason)) < 0)
 			bad(l, "%s", reason);
 	} else if (klen == 9 && strncmp(s, "test-hook", 9) == 0) {
-		if (strcmp(rest, "skip-fencing"))
+		if (strcmp(rest, "skip-fencing") == 0)
+			l->sim->cfg.settings.test_skip_fencing = true;
+		else if (strcmp(rest, "broken-watchdog") == 0)
+			l->sim->broken_watchdogs = true;
+		else
 			return bad(l, "unknown test hook '%s'", rest);
-		l->sim->cfg.settings.test_skip_fencing = true;
 	} else if (klen == 4 && strncmp(s, "step", 4) == 0)
 		load_step(l, rest);
 	else

@@ -87,7 +87,11 @@ void sim_deliver_views(struct ha_sim *sim)
 	for (size_t i = 0; i < sim->n_node; i++) {
 		struct sim_node *n = &sim->node[i];
 
+		if (n->view.quorate && !n->lost_quorum_at)
+			n->lost_quorum_at = sim->now;
 		view_of(sim, i, &n->view);
+		if (n->view.quorate || !n->power)
+			n->lost_quorum_at = 0;
 		if (!n->power)
 			continue;
 		len = 0;
@@ -151,6 +155,7 @@ void sim_power_off(struct ha_sim *sim, size_t n, const char *why)
 	node->n_ops = 0;
 	node->down_requested = false;
 	node->halt_at = 0;
+	node->lost_quorum_at = 0;
 	node->has_store = false; /* the node status store is not persisted */
 	memset(node->running, 0, sizeof(node->running));
 	memset(&node->view, 0, sizeof(node->view));
@@ -273,7 +278,8 @@ void sim_watchdogs(struct ha_sim *sim)
 			if (reboot)
 				n->boot_at = sim->now + SIM_BOOT_MS;
 		}
-		if (n->power && n->wd_armed && sim->now >= n->wd_deadline)
+		if (n->power && n->wd_armed && sim->now >= n->wd_deadline &&
+		    !sim->broken_watchdogs)
 			sim_power_off(sim, i, "watchdog expired: reset");
 		if (!n->power && n->boot_at && sim->now >= n->boot_at)
 			sim_power_on(sim, i);
