@@ -1,8 +1,9 @@
 /*
  * The simulator's main loop, the invariant check and the final state.
  *
- * Invariant 6 is checked after every tick, i.e. at every simulated
- * instant at which anything can change: a guest running on two nodes ends
+ * Invariants 6 and 7 are checked after every tick, i.e. at every simulated
+ * instant at which anything can change: a guest running on two nodes, or
+ * on a node that lost quorum longer than its self-fence deadline ago, ends
  * the run with -EPROTO and a message naming the guest and the nodes.
  */
 #include "ha_sim_int.h"
