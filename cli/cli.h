@@ -82,6 +82,13 @@ struct cli_request;
 /* Parse a group's subcommand (ARGV[0] is its name) into a request. */
 typedef int (*cli_parse_fn)(struct cli_ctx *ctx, int argc, char **argv,
 			    struct cli_request *r);
+/* The start of a command group (ARGV[0] its name): its own options and
+ * --help, then a subcommand must follow. True and the subcommand's index
+ * in *FIRST, or false and the exit code in *EXIT_CODE (help printed, or a
+ * usage error reported). */
+bool cli_group_begin(struct cli_ctx *ctx, int argc, char **argv,
+		     const char *group, const char *help, int *first,
+		     int *exit_code);
 /* A command group ("config", "node-status"): its own --help, then the
  * subcommand, parsed by PARSE and executed. */
 int cli_group_main(struct cli_ctx *ctx, int argc, char **argv,

@@ -38,22 +38,31 @@ void cli_ctx_init(struct cli_ctx *ctx, cli_call_fn call, void *call_data)
 	};
 }
 
+bool cli_group_begin(struct cli_ctx *ctx, int argc, char **argv,
+		     const char *group, const char *help, int *first,
+		     int *exit_code)
+{
+	const struct cli_optspec spec = {.help = help};
+	int e = cli_parse_leading(ctx, argc, argv, &spec, first);
+
+	*exit_code = e == CLI_HANDLED ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+	if (e < 0 || e == CLI_HANDLED)
+		return false;
+	if (*first >= argc) {
+		cli_usage_error(ctx, "%s: missing command", group);
+		return false;
+	}
+	return true;
+}
+
 int cli_group_main(struct cli_ctx *ctx, int argc, char **argv,
 		   const char *group, const char *help, cli_parse_fn parse)
 {
-	const struct cli_optspec spec = {.help = help};
 	struct cli_request r;
 	int first, e;
 
-	e = cli_parse_leading(ctx, argc, argv, &spec, &first);
-	if (e < 0)
-		return CLI_EXIT_USAGE;
-	if (e == CLI_HANDLED)
-		return CLI_EXIT_OK;
-	if (first >= argc) {
-		cli_usage_error(ctx, "%s: missing command", group);
-		return CLI_EXIT_USAGE;
-	}
+	if (!cli_group_begin(ctx, argc, argv, group, help, &first, &e))
+		return e;
 	e = parse(ctx, argc - first, argv + first, &r);
 	return cli_finish(ctx, e, &r);
 }

@@ -90,18 +90,10 @@ static int simulate(struct cli_ctx *ctx, int argc, char **argv)
 
 int ha_main(struct cli_ctx *ctx, int argc, char **argv)
 {
-	const struct cli_optspec spec = {.help = help_ha};
 	int first, e;
 
-	e = cli_parse_leading(ctx, argc, argv, &spec, &first);
-	if (e < 0)
-		return CLI_EXIT_USAGE;
-	if (e == CLI_HANDLED)
-		return CLI_EXIT_OK;
-	if (first >= argc) {
-		cli_usage_error(ctx, "ha: missing command");
-		return CLI_EXIT_USAGE;
-	}
+	if (!cli_group_begin(ctx, argc, argv, "ha", help_ha, &first, &e))
+		return e;
 	if (strcmp(argv[first], "simulate") == 0)
 		return simulate(ctx, argc - first, argv + first);
 	cli_usage_error(ctx, "ha: unknown or not yet implemented command '%s'",

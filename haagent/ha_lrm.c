@@ -145,6 +145,13 @@ static bool mine(const struct ha_lrm *lrm, const struct ha_svc_status *s)
 	return strcmp(s->node, lrm->self) == 0;
 }
 
+/* A guest is on its way here: it may run here any moment. */
+static bool incoming(const struct ha_lrm *lrm, const struct ha_svc_status *s)
+{
+	return (s->state == HA_SVC_MIGRATE || s->state == HA_SVC_RELOCATE) &&
+	       strcmp(s->target, lrm->self) == 0;
+}
+
 /* Anything active here: the watchdog must be armed. */
 static bool active(const struct ha_lrm *lrm)
 {
@@ -161,6 +168,7 @@ static bool active(const struct ha_lrm *lrm)
 			continue;
 		if ((!own_only && mine(lrm, s) &&
 		     ha_svc_state_active(s->state)) ||
+		    (!own_only && incoming(lrm, s)) ||
 		    lrm->io.ops->running(lrm->io.userdata, s->sid))
 			return true;
 	}
