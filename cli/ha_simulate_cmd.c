@@ -60,8 +60,7 @@ static int simulate(struct cli_ctx *ctx, int argc, char **argv)
 	static const char *const names[] = {"FILE"};
 	const struct cli_optspec spec = {.help = help_simulate};
 	_cleanup_free_ char **pos = calloc(argc > 0 ? argc : 1, sizeof(*pos));
-	_cleanup_free_ char *text = NULL, *json = NULL;
-	struct ha_sim *sim = NULL;
+	_cleanup_free_ char *text = NULL;
 	size_t len;
 	int npos, e;
 
@@ -76,15 +75,10 @@ static int simulate(struct cli_ctx *ctx, int argc, char **argv)
 	e = kvconf_read_file(pos[0], &text, &len);
 	if (e < 0)
 		return cli_fail(ctx, "ha simulate", -e, strerror(-e), pos[0]);
-	if (ha_sim_load(text, pos[0], ctx->err, &sim) < 0)
+	e = ha_sim_text(text, pos[0], ctx->output == CLI_OUTPUT_JSON, ctx->out,
+			ctx->err);
+	if (e == -EINVAL)
 		return CLI_EXIT_USAGE;
-	e = ha_sim_run(sim, ctx->output == CLI_OUTPUT_JSON ? NULL : ctx->out,
-		       ctx->err);
-	if (ctx->output == CLI_OUTPUT_JSON) {
-		json = ha_sim_result_json(sim);
-		fprintf(ctx->out, "%s\n", json ? json : "{}");
-	}
-	ha_sim_free(sim);
 	return e < 0 ? CLI_EXIT_FAILED : CLI_EXIT_OK;
 }
 

@@ -10,6 +10,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdio.h>
 
 struct ha_sim;
@@ -24,6 +25,13 @@ void ha_sim_free(struct ha_sim *sim);
  * LOG (may be NULL). 0, or -EPROTO when an invariant broke (the message
  * is in the log and on ERR). */
 int ha_sim_run(struct ha_sim *sim, FILE *log, FILE *err);
+
+/* Load TEXT (named FILE), run it, print the log to OUT, or with JSON the
+ * final state instead. 0, -EINVAL (errors in TEXT, on ERR), -EPROTO (an
+ * invariant broke), -ENOMEM. Used by "clusterctl ha simulate" and
+ * "haagent --simulate". */
+int ha_sim_text(const char *text, const char *file, bool json, FILE *out,
+		FILE *err);
 
 /* The final state as JSON text (free() it):
  * {"services": {SID: {"state", "node"}}, "running": {SID: [NODE...]},

@@ -236,3 +236,25 @@ char *ha_sim_result_json(const struct ha_sim *sim)
 	free(st);
 	return out;
 }
+
+int ha_sim_text(const char *text, const char *file, bool json, FILE *out,
+		FILE *err)
+{
+	struct ha_sim *sim = NULL;
+	char *doc;
+	int r = ha_sim_load(text, file, err, &sim);
+
+	if (r < 0)
+		return r;
+	r = ha_sim_run(sim, json ? NULL : out, err);
+	if (json) {
+		doc = ha_sim_result_json(sim);
+		if (doc)
+			fprintf(out, "%s\n", doc);
+		else
+			r = -ENOMEM;
+		free(doc);
+	}
+	ha_sim_free(sim);
+	return r;
+}

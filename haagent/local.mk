@@ -1,6 +1,7 @@
 sbin_PROGRAMS += haagent/haagent
 haagent_haagent_SOURCES = haagent/main.c
-haagent_haagent_LDADD = lib/libcdcommon.la $(QB_LIBS)
+haagent_haagent_LDADD = haagent/libhacore.la lib/libcdcommon.la $(QB_LIBS) \
+	$(JSON_LIBS)
 
 # The HA decision core: CRM, LRM, placement, config parsers and the
 # simulator, pure code without clock or I/O (docs/ha.md). A convenience

@@ -3,7 +3,7 @@
 # "clusterctl ha simulate" on bad input: every bad scenario line is reported
 # as FILE:LINE: reason (all of them, not only the first), the scenario is not
 # run and the exit status is 2; garbage and missing files never crash it;
-# usage errors exit 2.
+# usage errors exit 2. haagent --simulate gives the same results.
 set -u
 src=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${top_builddir:-$src}
@@ -55,4 +55,12 @@ check "two FILEs: exit 2" test $? = 2
 check "unknown ha command: exit 2" test $? = 2
 "$ctl" ha simulate --help | grep -q "^Example scenario:"
 check "--help has an example" test $? = 0
+
+# haagent --simulate runs the same simulator.
+agent=$build/haagent/haagent
+"$agent" --simulate "$src/tests/ha/failover-network.scenario" --json >"$tmp/a"
+"$ctl" ha simulate -o json "$src/tests/ha/failover-network.scenario" >"$tmp/b"
+check "haagent --simulate = clusterctl ha simulate" cmp -s "$tmp/a" "$tmp/b"
+"$agent" --simulate "$bad" >/dev/null 2>&1
+check "haagent --simulate bad lines: exit 2" test $? = 2
 exit $fail
