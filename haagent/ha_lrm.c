@@ -28,7 +28,7 @@ struct inflight {
 struct ha_lrm {
 	char self[HA_NAME_MAX];
 	struct ha_lrm_io io;
-	bool quorate, have_status, armed, lost_logged, dirty;
+	bool quorate, have_status, armed, lost_logged, dirty, bad_logged;
 	bool stop_guests; /* shutdown under freeze/failover */
 	struct ha_status st;
 	struct ha_lrm_report rep;
@@ -82,7 +82,24 @@ void ha_lrm_set_quorate(struct ha_lrm *lrm, bool quorate)
 
 void ha_lrm_set_status(struct ha_lrm *lrm, const char *json)
 {
-	lrm->have_status = json && ha_status_from_json(json, &lrm->st) == 0;
+	struct ha_status *st;
+
+	if (!json)
+		return;
+	st = malloc(sizeof(*st));
+	if (!st)
+		return;
+	/* A bad status changes nothing: the LRM keeps the last good one
+	 * (and keeps petting), rather than resetting the node over it. */
+	if (ha_status_from_json(json, st) == 0) {
+		lrm->st = *st;
+		lrm->have_status = true;
+		lrm->bad_logged = false;
+	} else if (!lrm->bad_logged) {
+		lrm_log(lrm, "manager_status is invalid: keeping the last one");
+		lrm->bad_logged = true;
+	}
+	free(st);
 }
 
 static void record(struct ha_lrm *lrm, const char *sid, uint64_t req, int rc)

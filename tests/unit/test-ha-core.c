@@ -380,6 +380,23 @@ static void lrm_arms_before_start_runs_once(void **state)
 	free(json);
 }
 
+static void lrm_keeps_last_good_status(void **state)
+{
+	char *json = one_service_status();
+	struct ha_lrm *lrm;
+
+	memset(&lo, 0, sizeof(lo));
+	lrm = lrm_up(json, NULL);
+	ha_lrm_op_done(lrm, lo.last_op, 0);
+	lo.calls[0] = '\0';
+	ha_lrm_set_status(lrm, "{\"garbage\": true");
+	ha_lrm_tick(lrm, 100);
+	assert_string_equal(lo.calls, "pet;"); /* still armed and petted */
+	assert_true(ha_lrm_armed(lrm));
+	ha_lrm_free(lrm);
+	free(json);
+}
+
 static void lrm_no_quorum_no_pet(void **state)
 {
 	char *json = one_service_status();
@@ -408,6 +425,7 @@ int main(void)
 	    cmocka_unit_test(crm_restart_relocate_error),
 	    cmocka_unit_test(crm_agent_retries),
 	    cmocka_unit_test(lrm_arms_before_start_runs_once),
+	    cmocka_unit_test(lrm_keeps_last_good_status),
 	    cmocka_unit_test(lrm_no_quorum_no_pet),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
