@@ -1,0 +1,94 @@
+/*
+ * "clusterctl join-token [--ttl 1h]": a single-use token for one joiner.
+ *
+ * Asks the local clusterd for its join endpoint (port, certificate
+ * fingerprint, address), draws a fresh ID and secret, and stores only the
+ * secret's hash and the expiry in the tree (priv/join-tokens/ID, readable
+ * by root only), create-only so that an ID is never reused. The member a
+ * joiner contacts removes that record when it admits the joiner.
+ */
+#include "config.h"
+
+#include "join_token.h"
+#include "lifecycle.h"
+#include "macro.h"
+
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+static const struct option token_longopts[] = {
+    {"ttl", required_argument, NULL, LC_OPT_TTL},
+    {},
+};
+
+static int join_info(struct cli_ctx *ctx, struct join_token *t)
+{
+	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
+	Clusterd__JoinInfoRequest ji = CLUSTERD__JOIN_INFO_REQUEST__INIT;
+	Clusterd__Reply *rep = NULL;
+	Clusterd__JoinInfoReply *info;
+	int r;
+
+	req.op_case = CLUSTERD__REQUEST__OP_JOIN_INFO;
+	req.join_info = &ji;
+	r = lc_call(ctx, &req, "join-token", CLUSTERD__REPLY__RESULT_JOIN_INFO,
+		    &rep);
+	if (r)
+		return r;
+	info = rep->join_info;
+	if (!info->port || strlen(info->fingerprint) != JOIN_HEX_LEN ||
+	    info->n_addresses == 0) {
+		clusterd__reply__free_unpacked(rep, NULL);
+		return cli_fail(ctx, "join-token", ENOTCONN,
+				"this node serves no joins",
+				"not a cluster member, or join_port is 0");
+	}
+	t->port = (uint16_t)info->port;
+	snprintf(t->fingerprint, sizeof(t->fingerprint), "%s",
+		 info->fingerprint);
+	for (size_t i = 0; i < info->n_addresses && i < JOIN_MAX_ADDRS; i++)
+		snprintf(t->addrs[i], sizeof(t->addrs[i]), "%s",
+			 info->addresses[i]);
+	clusterd__reply__free_unpacked(rep, NULL);
+	return 0;
+}
+
+static int make_token(struct cli_ctx *ctx, int64_t ttl_s)
+{
+	struct join_token t = {0};
+	_cleanup_free_ char *record = NULL, *text = NULL;
+	char path[64], expires[32];
+	int r = join_info(ctx, &t);
+
+	if (r)
+		return r;
+	t.expires = time(NULL) + ttl_s;
+	if (join_token_generate(&t) < 0 || join_token_record(&t, &record) < 0 ||
+	    join_token_encode(&t, &text) < 0)
+		return cli_fail(ctx, "join-token", EIO, "cannot make a token",
+				NULL);
+	snprintf(path, sizeof(path), "%s/%s", JOIN_TOKEN_DIR, t.id);
+	if (lc_tree_init(ctx, "priv", NULL) < 0 ||
+	    lc_tree_init(ctx, JOIN_TOKEN_DIR, NULL) < 0 ||
+	    lc_tree_init(ctx, path, record) < 0)
+		return CLI_EXIT_FAILED;
+	snprintf(expires, sizeof(expires), "%lld", (long long)t.expires);
+	return lc_done(ctx, text,
+		       (const char *const[]){"token", text, "id", t.id,
+					     "expires", expires, NULL});
+}
+
+int join_token_main(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct lc_args a;
+	int e = lc_parse(ctx, argc, argv, token_longopts, cli_help_join_token,
+			 "join-token", NULL, 0, 0, &a);
+
+	if (e == CLI_PARSED)
+		e = make_token(ctx, a.ttl_s);
+	else
+		e = e == CLI_HANDLED ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+	lc_args_done(&a);
+	return e;
+}
