@@ -1,7 +1,8 @@
 # Cluster lifecycle tests (clusterctl create, join, leave, node remove,
 # status); included from tests/local.mk.
 lifecycle_tests = \
-	tests/integration/lifecycle-join.sh
+	tests/integration/lifecycle-join.sh \
+	tests/integration/lifecycle-badjoin.sh
 TESTS += $(lifecycle_tests)
 EXTRA_DIST += $(lifecycle_tests) tests/integration/lifecycle.sh.inc \
 	tests/harness/starter.sh

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Cluster lifecycle: a wrong, tampered, expired or reused token is refused
+# and nothing changes on the cluster; a join while the cluster is not
+# quorate is refused with a clear error; malformed arguments are usage
+# errors (exit 2).
+set -u
+. "$top_srcdir/tests/harness/harness.sh"
+. "$top_srcdir/tests/integration/lifecycle.sh.inc"
+
+# The token's payload field N (1-based) replaced by VALUE.
+tamper() {
+	local body payload
+	body=${1#cdj1_}
+	body=$(printf '%s' "$body" | tr '_-' '/+')
+	while [ $((${#body} % 4)) != 0 ]; do body="$body="; done
+	payload=$(printf '%s' "$body" | base64 -d | awk -v n="$2" -v v="$3" 'NR == n { $0 = v } { print }')
+	printf 'cdj1_%s' "$(printf '%s' "$payload" | base64 -w0 | tr '/+' '_-' | tr -d '=')"
+}
+
+# Tree identity and corosync.conf of n1 and n2: must not change.
+snapshot() {
+	echo "$(h_tree_id 1) $(h_tree_id 2) $(md5sum <"$(h_nodedir 1)/etc-corosync/corosync.conf")"
+}
+
+# Join of n3 with TOKEN must fail with exit 1 and say WHY; nothing changes.
+refused() {
+	local token=$1 why=$2 before out rc
+	before=$(snapshot)
+	out=$(h_ctl 3 join "$(h_addr 1)" --token "$token" 2>&1)
+	rc=$?
+	echo "$out"
+	[ "$rc" = 1 ] || h_fail "join with $why: exit $rc, expected 1"
+	echo "$out" | grep -qi "$why" || h_fail "join: expected '$why' in: $out"
+	[ -e "$(h_nodedir 3)/etc-corosync/corosync.conf" ] && h_fail "n3 got a corosync.conf"
+	sleep 1
+	[ "$(snapshot)" = "$before" ] || h_fail "the cluster changed after a refused join ($why)"
+}
+
+h_blank_cluster 3
+lc_create 1
+used=$(lc_token 1)
+h_ctl 2 join "$(h_addr 1)" --token "$used" || h_fail "join of n2 failed"
+h_wait 60 h_converged 1 2 || h_fail "n1 and n2 not converged"
+
+good=$(lc_token 1)
+refused "$used" "unknown or already used"
+refused "$(tamper "$good" 3 "$(printf '%064d' 7)")" "secret is wrong"
+refused "$(tamper "$good" 2 0123456789abcdef)" "unknown or already used"
+refused "$(tamper "$good" 5 "$(printf '%064d' 0)")" "does not match the token's fingerprint"
+short=$(lc_token 1 --ttl 1s)
+sleep 2
+refused "$short" "expired"
+# The good token is still unused after all that: n3 joins with it; then
+# the same token again (from a fresh node's point of view) is refused.
+h_ctl 3 join "$(h_addr 1)" --token "$good" || h_fail "join with the good token failed"
+h_wait 60 h_converged 1 2 3 || h_fail "n1..n3 not converged"
+out=$(h_ctl 3 join "$(h_addr 1)" --token "$good" 2>&1)
+[ $? = 1 ] && echo "$out" | grep -q "already in a cluster" || h_fail "second join on n3: $out"
+
+# Usage errors: exit 2 without touching anything.
+usage() {
+	local rc
+	h_ctl 3 "$@" >/dev/null 2>&1
+	rc=$?
+	[ "$rc" = 2 ] || h_fail "clusterctl $*: exit $rc, expected 2"
+}
+usage join "$(h_addr 1)" --token "${good%?????}@@"
+usage join "$(h_addr 1)"
+usage join --token "$good"
+usage join-token --ttl 0
+usage join-token --ttl 1y
+usage join-token extra
+usage create "bad name"
+usage create c1 --link0 "not an address!"
+usage node remove
+usage node frobnicate n3
+usage leave --bogus
+usage status extra
+usage expected
+
+# Not quorate: with n2 and n3 off, n1 holds 1 of 3 votes. A fresh node
+# (n3 wiped back to blank) is refused.
+token=$(lc_token 1)
+h_poweroff 2
+h_poweroff 3
+rm -rf "$(h_nodedir 3)"/{etc-corosync,clusterd}/* 
+h_poweron 3
+h_wait 30 h_expect_probe 1 "quorate=0" || h_fail "n1 still quorate"
+before=$(md5sum <"$(h_nodedir 1)/etc-corosync/corosync.conf")
+out=$(h_ctl 3 join "$(h_addr 1)" --token "$token" 2>&1)
+rc=$?
+echo "$out"
+[ "$rc" = 1 ] && echo "$out" | grep -q "not quorate" || h_fail "non-quorate join: exit $rc: $out"
+[ "$(md5sum <"$(h_nodedir 1)/etc-corosync/corosync.conf")" = "$before" ] ||
+	h_fail "corosync.conf changed after a refused join"
+echo PASS
