@@ -209,25 +209,41 @@ static int do_remove(struct cli_ctx *ctx, const char *name, bool force)
 	return lc_done(ctx, NULL, (const char *const[]){"removed", name, NULL});
 }
 
+/* Copy /etc/corosync/NAME next to the tree's BACKUP (another file
+ * system, so no rename), then remove it. */
+static int move_aside(const char *name, const char *backup)
+{
+	char from[PATH_MAX], to[PATH_MAX * 2 + 16];
+	_cleanup_free_ char *data = NULL;
+	size_t len;
+	int r;
+
+	lc_path(from, sizeof(from), false, name);
+	r = lc_read_file(from, &data, &len);
+	if (r == -ENOENT)
+		return 0;
+	if (r == 0 && backup[0]) {
+		snprintf(to, sizeof(to), "%s.%s", backup, name);
+		r = lc_write_file(to, data, len, 0400);
+	}
+	if (r == 0 && unlink(from) < 0)
+		r = -errno;
+	return r;
+}
+
 /* Stop the services, move everything of the cluster aside, restart
  * clusterd standalone. */
 static int go_standalone(struct cli_ctx *ctx, char *backup, size_t len)
 {
 	static const char *const files[] = {"corosync.conf", "authkey"};
-	char from[PATH_MAX], to[PATH_MAX * 2 + 16];
 	int r = lc_service(ctx, "stop", "clusterd");
 
 	if (r == 0)
 		r = lc_service(ctx, "stop", "corosync");
 	if (r == 0)
 		r = lc_backup_tree(backup, len);
-	for (size_t i = 0; r == 0 && i < ELEMENTSOF(files); i++) {
-		lc_path(from, sizeof(from), false, files[i]);
-		snprintf(to, sizeof(to), "%s.%s", backup[0] ? backup : from,
-			 files[i]);
-		if (rename(from, to) < 0 && errno != ENOENT)
-			r = -errno;
-	}
+	for (size_t i = 0; r == 0 && i < ELEMENTSOF(files); i++)
+		r = move_aside(files[i], backup);
 	if (r == 0)
 		r = lc_service(ctx, "start", "clusterd");
 	if (r < 0)
