@@ -27,7 +27,7 @@ static const struct {
     {"create", create_main}, {"join-token", join_token_main},
     {"join", join_main},     {"leave", leave_main},
     {"node", node_main},     {"status", status_main},
-    {"nodes", nodes_main},
+    {"nodes", nodes_main},   {"expected", expected_main},
 };
 
 void cli_ctx_init(struct cli_ctx *ctx, cli_call_fn call, void *call_data)

@@ -136,3 +136,21 @@ const char cli_help_nodes[] =
     "Examples:\n"
     "  clusterctl nodes -o json\n"
     "\n" SEE_ALSO;
+
+const char cli_help_expected[] =
+    "Usage: clusterctl expected N [--force]\n"
+    "\n"
+    "Set the expected votes to N, for clusterd's write quorum and for\n"
+    "corosync's votequorum, until the next membership or configuration\n"
+    "change: after a failure, the survivors regain quorum with fewer\n"
+    "votes. Logged on every node. Refused below the votes present, and\n"
+    "while a node outside this partition is still reachable over a knet\n"
+    "link (both sides could then count themselves quorate) unless\n"
+    "--force.\n"
+    "\n"
+    "Options:\n"
+    "  --force   even though a node outside the partition is reachable\n"
+    "\n" GLOBAL_OPTIONS "\n" LC_EXIT_STATUS "\n"
+    "Examples:\n"
+    "  clusterctl expected 1     # the only survivor of three nodes\n"
+    "\n" SEE_ALSO;

@@ -8,6 +8,7 @@
  *   join_client.c  the TLS client side of the join protocol
  *   leave_cmd.c    "leave" and "node remove"
  *   status_cmd.c   "status" and "nodes"
+ *   expected_cmd.c "expected N"
  *   starter.c      how services are started and stopped
  *   lc_util.c      files, addresses, IPC calls these commands share
  *
@@ -37,6 +38,7 @@ int leave_main(struct cli_ctx *ctx, int argc, char **argv);
 int node_main(struct cli_ctx *ctx, int argc, char **argv);
 int status_main(struct cli_ctx *ctx, int argc, char **argv);
 int nodes_main(struct cli_ctx *ctx, int argc, char **argv);
+int expected_main(struct cli_ctx *ctx, int argc, char **argv);
 
 /* ------------------------------------------------------- starter.c --- */
 
@@ -92,6 +94,7 @@ extern const char cli_help_node[];
 extern const char cli_help_node_remove[];
 extern const char cli_help_status[];
 extern const char cli_help_nodes[];
+extern const char cli_help_expected[];
 
 /* ------------------------------------------------------- lc_args.c --- */
 

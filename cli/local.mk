@@ -20,7 +20,8 @@ cli_libcli_la_SOURCES = \
 	cli/help.c cli/help_common.h \
 	cli/lifecycle.h cli/lc_args.c cli/lc_util.c cli/starter.c \
 	cli/create_cmd.c cli/token_cmd.c cli/join_cmd.c cli/join_client.c \
-	cli/leave_cmd.c cli/status_cmd.c cli/help_lifecycle.c
+	cli/leave_cmd.c cli/status_cmd.c cli/help_lifecycle.c \
+	cli/expected_cmd.c
 cli_libcli_la_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS) $(JSON_CFLAGS) \
 	$(SSL_CFLAGS) $(CMAP_CFLAGS)
 cli_libcli_la_LIBADD = lib/libcdjoin.la $(JSON_LIBS) $(SSL_LIBS) $(CMAP_LIBS)

@@ -21,11 +21,12 @@ clusterd_libclusterdcore_la_SOURCES = \
 	clusterd/ipc_watch.c clusterd/ipc_watch.h \
 	clusterd/join_server.c clusterd/join_server.h clusterd/join_internal.h \
 	clusterd/join_handler.c clusterd/join_info.c \
-	clusterd/join_tls.c clusterd/join_tls.h
+	clusterd/join_tls.c clusterd/join_tls.h \
+	clusterd/expected.c clusterd/expected.h
 clusterd_libclusterdcore_la_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) \
 	$(PROTOBUF_C_CFLAGS) $(CPG_CFLAGS) $(CMAP_CFLAGS) $(CFG_CFLAGS) \
-	$(SSL_CFLAGS)
-clusterd_libclusterdcore_la_LIBADD = lib/libcdjoin.la proto/libcdproto.la $(SQLITE_LIBS) $(SSL_LIBS) \
+	$(SSL_CFLAGS) $(VOTEQUORUM_CFLAGS)
+clusterd_libclusterdcore_la_LIBADD = lib/libcdjoin.la proto/libcdproto.la $(SQLITE_LIBS) $(SSL_LIBS) $(VOTEQUORUM_LIBS) \
 	$(CPG_LIBS) $(CMAP_LIBS) $(CFG_LIBS) $(QB_LIBS)
 
 sbin_PROGRAMS += clusterd/clusterd

@@ -21,6 +21,7 @@
 #include "corosync_conf.h"
 #include "ipc_watch.h"
 #include "join_server.h"
+#include "expected.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,6 +39,7 @@ static struct watchdog *watchdog;
 static struct corosync_conf *corosync_conf;
 static struct ipc_watch *watch_ipc;
 static struct join_server *join_server;
+static struct expected *expected;
 static int lock_fd = -1;
 static char pidfile[PATH_MAX + 32];
 
@@ -253,6 +255,9 @@ static int clusterd_start(qb_loop_t *loop, const struct daemon_options *opts)
 	r = start_join_server();
 	if (r < 0)
 		return r;
+	r = expected_new(&cd, &expected);
+	if (r < 0)
+		return r;
 	write_pidfile();
 	return 0;
 }
@@ -263,6 +268,7 @@ static void clusterd_stop(void)
 	 * at once instead of waiting for a token timeout. */
 	watchdog_stop(watchdog);
 	join_server_free(join_server);
+	expected_free(expected);
 	corosync_conf_free(corosync_conf);
 	ipc_server_free(cd.ipc);
 	ipc_locks_free(locks_ipc);
