@@ -72,6 +72,31 @@ int join_token_generate(struct join_token *t)
 	return 0;
 }
 
+/* A check field: "\n" and 8 hex digits of SHA-256(TEXT[0..LEN)), so a
+ * truncated or mistyped token is refused as malformed. */
+static int append_check(char *text, size_t len)
+{
+	char hex[JOIN_HEX_LEN + 1];
+
+	join_sha256_hex(text, len, hex);
+	return sprintf(text + len, "\n%.8s", hex);
+}
+
+/* Verify and strip TEXT's check field. */
+static bool check_ok(char *text)
+{
+	char *nl = strrchr(text, '\n');
+	char hex[JOIN_HEX_LEN + 1];
+
+	if (!nl || strlen(nl + 1) != 8)
+		return false;
+	join_sha256_hex(text, nl - text, hex);
+	if (strncmp(hex, nl + 1, 8) != 0)
+		return false;
+	*nl = '\0';
+	return true;
+}
+
 int join_token_encode(const struct join_token *t, char **out)
 {
 	char payload[MAX_PAYLOAD], secret[JOIN_HEX_LEN + 1];
@@ -83,8 +108,9 @@ int join_token_encode(const struct join_token *t, char **out)
 		     "1\n%s\n%s\n%lld\n%s\n%u\n%s%s%s", t->id, secret,
 		     (long long)t->expires, t->fingerprint, t->port,
 		     t->addrs[0], t->addrs[1][0] ? "\n" : "", t->addrs[1]);
-	if (n < 0 || n >= (int)sizeof(payload))
+	if (n < 0 || n + 10 >= (int)sizeof(payload))
 		return -EINVAL;
+	n += append_check(payload, n);
 	b64 = malloc(sizeof(JOIN_TOKEN_PREFIX) + 4 * ((n + 2) / 3) + 1);
 	if (!b64)
 		return -ENOMEM;
@@ -163,7 +189,8 @@ int join_token_decode(const char *s, struct join_token *t)
 	int nf = 0;
 
 	if (strncmp(s, JOIN_TOKEN_PREFIX, strlen(JOIN_TOKEN_PREFIX)) != 0 ||
-	    decode_b64(s + strlen(JOIN_TOKEN_PREFIX), text, sizeof(text)) < 0)
+	    decode_b64(s + strlen(JOIN_TOKEN_PREFIX), text, sizeof(text)) < 0 ||
+	    !check_ok(text))
 		return -EINVAL;
 	for (p = strtok_r(text, "\n", &save); p && nf < 8;
 	     p = strtok_r(NULL, "\n", &save))

@@ -5,7 +5,9 @@
  * A token is "cdj1_" followed by the URL-safe base64 (no padding) of a
  * text payload, one field per line: version (1), token ID (16 hex), secret
  * (64 hex), expiry (Unix seconds), SHA-256 fingerprint of the member's TLS
- * certificate (64 hex), join port, and one or two member addresses. The
+ * certificate (64 hex), join port, one or two member addresses, and a
+ * check (8 hex of SHA-256 over the lines before it) that turns a
+ * truncated or mistyped token into a "malformed token". The
  * secret never enters the tree: the tree holds only the record that
  * join_token_record() writes, "sha256: HASH" and "expires: SECONDS", under
  * priv/join-tokens/ID, so that any member can check a token and consume it

@@ -7,14 +7,17 @@ set -u
 . "$top_srcdir/tests/harness/harness.sh"
 . "$top_srcdir/tests/integration/lifecycle.sh.inc"
 
-# The token's payload field N (1-based) replaced by VALUE.
+# The token's payload field N (1-based) replaced by VALUE, with a valid
+# check field (lib/join_token.h): a well-formed token that lies.
 tamper() {
-	local body payload
+	local body payload check
 	body=${1#cdj1_}
 	body=$(printf '%s' "$body" | tr '_-' '/+')
 	while [ $((${#body} % 4)) != 0 ]; do body="$body="; done
-	payload=$(printf '%s' "$body" | base64 -d | awk -v n="$2" -v v="$3" 'NR == n { $0 = v } { print }')
-	printf 'cdj1_%s' "$(printf '%s' "$payload" | base64 -w0 | tr '/+' '_-' | tr -d '=')"
+	payload=$(printf '%s' "$body" | base64 -d | head -n -1 |
+		awk -v n="$2" -v v="$3" 'NR == n { $0 = v } { print }')
+	check=$(printf '%s' "$payload" | sha256sum | cut -c1-8)
+	printf 'cdj1_%s' "$(printf '%s\n%s' "$payload" "$check" | base64 -w0 | tr '/+' '_-' | tr -d '=')"
 }
 
 # Tree identity and corosync.conf of n1 and n2: must not change.
@@ -65,6 +68,7 @@ usage() {
 	[ "$rc" = 2 ] || h_fail "clusterctl $*: exit $rc, expected 2"
 }
 usage join "$(h_addr 1)" --token "${good%?????}@@"
+usage join "$(h_addr 1)" --token "${good%????}"
 usage join "$(h_addr 1)"
 usage join --token "$good"
 usage join-token --ttl 0

@@ -8,3 +8,9 @@ lifecycle_tests = \
 TESTS += $(lifecycle_tests)
 EXTRA_DIST += $(lifecycle_tests) tests/integration/lifecycle.sh.inc \
 	tests/harness/starter.sh
+
+check_PROGRAMS += tests/unit/test-lifecycle
+TESTS += tests/unit/test-lifecycle
+tests_unit_test_lifecycle_SOURCES = tests/unit/test-lifecycle.c
+tests_unit_test_lifecycle_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/cli
+tests_unit_test_lifecycle_LDADD = $(CLI_LDADD) $(CMOCKA_LIBS)
