@@ -103,19 +103,10 @@ static int start_services(struct cli_ctx *ctx)
 {
 	int r = lc_service(ctx, "stop", "clusterd");
 
-	if (r == 0)
-		r = lc_service(ctx, "start", "corosync");
-	if (r == 0)
-		r = lc_service(ctx, "start", "clusterd");
-	if (r == 0 && lc_wait_ready(0, LC_READY_TIMEOUT_MS) < 0) {
-		cli_fail(ctx, "create", ETIMEDOUT,
-			 "clusterd did not become quorate", NULL);
-		r = -ETIMEDOUT;
-	}
-	return r;
+	return r ? r : lc_start_cluster(ctx, "create");
 }
 
-static int do_create(struct cli_ctx *ctx, const struct lc_args *a)
+static int do_create(struct cli_ctx *ctx, struct lc_args *a)
 {
 	struct ccgen_options opts = {.crypto = !a->no_crypto};
 	struct ccgen_node n = {.nodeid = 1};
@@ -156,20 +147,25 @@ static int do_create(struct cli_ctx *ctx, const struct lc_args *a)
 					     NULL});
 }
 
+static int create_check(struct cli_ctx *ctx, struct lc_args *a)
+{
+	if (!ccgen_valid_name(a->pos[0]))
+		return cli_usage_error(ctx, "create: invalid cluster name '%s'",
+				       a->pos[0]);
+	return CLI_PARSED;
+}
+
 int create_main(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const char *const names[] = {"NAME"};
-	struct lc_args a;
-	int e = lc_parse(ctx, argc, argv, create_longopts, cli_help_create,
-			 "create", names, 1, 1, &a);
+	static const struct lc_command cmd = {.name = "create",
+					      .longopts = create_longopts,
+					      .help = cli_help_create,
+					      .names = names,
+					      .min = 1,
+					      .max = 1,
+					      .check = create_check,
+					      .run = do_create};
 
-	if (e == CLI_PARSED && !ccgen_valid_name(a.pos[0]))
-		e = cli_usage_error(ctx, "create: invalid cluster name '%s'",
-				    a.pos[0]);
-	if (e == CLI_PARSED)
-		e = do_create(ctx, &a);
-	else
-		e = e == CLI_HANDLED ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-	lc_args_done(&a);
-	return e;
+	return lc_main(ctx, argc, argv, &cmd);
 }

@@ -38,22 +38,31 @@ static int set_expected(struct cli_ctx *ctx, uint32_t votes, bool force)
 		       (const char *const[]){"expected_votes", v, NULL});
 }
 
+static int expected_check(struct cli_ctx *ctx, struct lc_args *a)
+{
+	if (cli_parse_u64(a->pos[0], &a->number) < 0 || a->number == 0 ||
+	    a->number > 65535)
+		return cli_usage_error(ctx, "expected: invalid vote count '%s'",
+				       a->pos[0]);
+	return CLI_PARSED;
+}
+
+static int run_expected(struct cli_ctx *ctx, struct lc_args *a)
+{
+	return set_expected(ctx, (uint32_t)a->number, a->force);
+}
+
 int expected_main(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const char *const names[] = {"N"};
-	struct lc_args a;
-	uint64_t n = 0;
-	int e = lc_parse(ctx, argc, argv, expected_longopts, cli_help_expected,
-			 "expected", names, 1, 1, &a);
+	static const struct lc_command cmd = {.name = "expected",
+					      .longopts = expected_longopts,
+					      .help = cli_help_expected,
+					      .names = names,
+					      .min = 1,
+					      .max = 1,
+					      .check = expected_check,
+					      .run = run_expected};
 
-	if (e == CLI_PARSED &&
-	    (cli_parse_u64(a.pos[0], &n) < 0 || n == 0 || n > 65535))
-		e = cli_usage_error(ctx, "expected: invalid vote count '%s'",
-				    a.pos[0]);
-	if (e == CLI_PARSED)
-		e = set_expected(ctx, (uint32_t)n, a.force);
-	else
-		e = e == CLI_HANDLED ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-	lc_args_done(&a);
-	return e;
+	return lc_main(ctx, argc, argv, &cmd);
 }

@@ -95,20 +95,12 @@ static int install(struct cli_ctx *ctx, const Clusterd__JoinReply *rep,
 		return cli_fail(ctx, "join", -r,
 				"cannot write the configuration", strerror(-r)),
 		       r;
-	r = lc_service(ctx, "start", "corosync");
-	if (r == 0)
-		r = lc_service(ctx, "start", "clusterd");
-	if (r == 0 && lc_wait_ready(0, LC_READY_TIMEOUT_MS) < 0) {
-		cli_fail(ctx, "join", ETIMEDOUT,
-			 "clusterd did not become quorate and synced", NULL);
-		r = -ETIMEDOUT;
-	}
-	return r;
+	return lc_start_cluster(ctx, "join");
 }
 
-static int do_join(struct cli_ctx *ctx, const struct lc_args *a,
-		   const struct join_token *t)
+static int do_join(struct cli_ctx *ctx, struct lc_args *a)
 {
+	const struct join_token *t = &a->decoded;
 	Clusterd__JoinReply *rep = NULL;
 	char conf[PATH_MAX], name[64], nid[16], backup[PATH_MAX] = "";
 	int r;
@@ -140,22 +132,26 @@ static int do_join(struct cli_ctx *ctx, const struct lc_args *a,
 	return r < 0 ? CLI_EXIT_FAILED : r;
 }
 
+static int join_check(struct cli_ctx *ctx, struct lc_args *a)
+{
+	if (!a->token)
+		return cli_usage_error(ctx, "join: --token is required");
+	if (join_token_decode(a->token, &a->decoded) < 0)
+		return cli_usage_error(ctx, "join: malformed token");
+	return CLI_PARSED;
+}
+
 int join_main(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const char *const names[] = {"HOST"};
-	struct join_token t;
-	struct lc_args a;
-	int e = lc_parse(ctx, argc, argv, join_longopts, cli_help_join, "join",
-			 names, 1, 1, &a);
+	static const struct lc_command cmd = {.name = "join",
+					      .longopts = join_longopts,
+					      .help = cli_help_join,
+					      .names = names,
+					      .min = 1,
+					      .max = 1,
+					      .check = join_check,
+					      .run = do_join};
 
-	if (e == CLI_PARSED && !a.token)
-		e = cli_usage_error(ctx, "join: --token is required");
-	if (e == CLI_PARSED && join_token_decode(a.token, &t) < 0)
-		e = cli_usage_error(ctx, "join: malformed token");
-	if (e == CLI_PARSED)
-		e = do_join(ctx, &a, &t);
-	else
-		e = e == CLI_HANDLED ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-	lc_args_done(&a);
-	return e;
+	return lc_main(ctx, argc, argv, &cmd);
 }

@@ -88,3 +88,20 @@ void lc_args_done(struct lc_args *a)
 	free(a->pos);
 	a->pos = NULL;
 }
+
+int lc_main(struct cli_ctx *ctx, int argc, char **argv,
+	    const struct lc_command *cmd)
+{
+	struct lc_args a;
+	int e = lc_parse(ctx, argc, argv, cmd->longopts, cmd->help, cmd->name,
+			 cmd->names, cmd->min, cmd->max, &a);
+
+	if (e == CLI_PARSED && cmd->check)
+		e = cmd->check(ctx, &a);
+	if (e == CLI_PARSED)
+		e = cmd->run(ctx, &a);
+	else
+		e = e == CLI_HANDLED ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+	lc_args_done(&a);
+	return e;
+}

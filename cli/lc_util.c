@@ -164,6 +164,20 @@ int lc_members(struct cli_ctx *ctx, Clusterd__Reply **reply)
 		       reply);
 }
 
+int lc_start_cluster(struct cli_ctx *ctx, const char *what)
+{
+	int r = lc_service(ctx, "start", "corosync");
+
+	if (r == 0)
+		r = lc_service(ctx, "start", "clusterd");
+	if (r == 0 && lc_wait_ready(0, LC_READY_TIMEOUT_MS) < 0) {
+		cli_fail(ctx, what, ETIMEDOUT,
+			 "clusterd did not become quorate and synced", NULL);
+		r = -ETIMEDOUT;
+	}
+	return r;
+}
+
 static bool ready_once(unsigned nodes)
 {
 	Clusterd__Request req = CLUSTERD__REQUEST__INIT;

@@ -283,37 +283,48 @@ static int do_leave(struct cli_ctx *ctx, bool force)
 	    (const char *const[]){"left", name, "backup", backup, NULL});
 }
 
+static int run_leave(struct cli_ctx *ctx, struct lc_args *a)
+{
+	return do_leave(ctx, a->force);
+}
+
 int leave_main(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct lc_args a;
-	int e = lc_parse(ctx, argc, argv, leave_longopts, cli_help_leave,
-			 "leave", NULL, 0, 0, &a);
+	static const struct lc_command cmd = {.name = "leave",
+					      .longopts = leave_longopts,
+					      .help = cli_help_leave,
+					      .run = run_leave};
 
-	if (e == CLI_PARSED)
-		e = do_leave(ctx, a.force);
-	else
-		e = e == CLI_HANDLED ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-	lc_args_done(&a);
-	return e;
+	return lc_main(ctx, argc, argv, &cmd);
+}
+
+static int node_check(struct cli_ctx *ctx, struct lc_args *a)
+{
+	if (strcmp(a->pos[0], "remove") != 0)
+		return cli_usage_error(ctx, "node: unknown command '%s'",
+				       a->pos[0]);
+	if (!ccgen_valid_name(a->pos[1]))
+		return cli_usage_error(
+		    ctx, "node remove: invalid node name '%s'", a->pos[1]);
+	return CLI_PARSED;
+}
+
+static int run_remove(struct cli_ctx *ctx, struct lc_args *a)
+{
+	return do_remove(ctx, a->pos[1], a->force);
 }
 
 int node_main(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const char *const names[] = {"remove", "NAME"};
-	struct lc_args a;
-	int e = lc_parse(ctx, argc, argv, leave_longopts, cli_help_node, "node",
-			 names, 2, 2, &a);
+	static const struct lc_command cmd = {.name = "node",
+					      .longopts = leave_longopts,
+					      .help = cli_help_node,
+					      .names = names,
+					      .min = 2,
+					      .max = 2,
+					      .check = node_check,
+					      .run = run_remove};
 
-	if (e == CLI_PARSED && strcmp(a.pos[0], "remove") != 0)
-		e = cli_usage_error(ctx, "node: unknown command '%s'",
-				    a.pos[0]);
-	if (e == CLI_PARSED && !ccgen_valid_name(a.pos[1]))
-		e = cli_usage_error(ctx, "node remove: invalid node name '%s'",
-				    a.pos[1]);
-	if (e == CLI_PARSED)
-		e = do_remove(ctx, a.pos[1], a.force);
-	else
-		e = e == CLI_HANDLED ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-	lc_args_done(&a);
-	return e;
+	return lc_main(ctx, argc, argv, &cmd);
 }

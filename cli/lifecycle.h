@@ -20,6 +20,7 @@
 #pragma once
 
 #include "cli.h"
+#include "join_token.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -65,6 +66,9 @@ int lc_call(struct cli_ctx *ctx, Clusterd__Request *req, const char *what,
 	    Clusterd__Reply__ResultCase result, Clusterd__Reply **reply);
 /* The members reply of the local clusterd (reported on failure). */
 int lc_members(struct cli_ctx *ctx, Clusterd__Reply **reply);
+/* Start corosync and clusterd and wait until clusterd is quorate and
+ * synced; a failure is reported as WHAT. 0 or -errno. */
+int lc_start_cluster(struct cli_ctx *ctx, const char *what);
 /* Wait up to TIMEOUT_MS for a fresh connection to the local clusterd to
  * report quorate and synced, with NODES nodes (0: any). 0 or -ETIMEDOUT. */
 int lc_wait_ready(unsigned nodes, int timeout_ms);
@@ -116,7 +120,27 @@ struct lc_args {
 	int64_t ttl_s;
 	char **pos; /* positional arguments, into argv (free the array) */
 	int npos;
+	/* Set by a command's check. */
+	uint64_t number;
+	struct join_token decoded;
 };
+
+/* A lifecycle command: its options (of those above), help, positional
+ * arguments NAMES (MIN..MAX), extra usage checks (CLI_PARSED or a usage
+ * error) and what it does (an exit code). */
+struct lc_command {
+	const char *name;
+	const struct option *longopts;
+	const char *help;
+	const char *const *names;
+	int min, max;
+	int (*check)(struct cli_ctx *ctx, struct lc_args *a);
+	int (*run)(struct cli_ctx *ctx, struct lc_args *a);
+};
+
+/* Parse ARGV for CMD, check and run it: the exit code. */
+int lc_main(struct cli_ctx *ctx, int argc, char **argv,
+	    const struct lc_command *cmd);
 
 /* Parse CMD's ARGV with the options LONGOPTS (those above) and MIN..MAX
  * positional arguments named NAMES. CLI_PARSED, CLI_HANDLED or -EINVAL

@@ -168,24 +168,28 @@ static int show(struct cli_ctx *ctx, bool full)
 	return r < 0 ? CLI_EXIT_FAILED : CLI_EXIT_OK;
 }
 
-static int simple_main(struct cli_ctx *ctx, int argc, char **argv,
-		       const char *help, bool full)
+static int run_status(struct cli_ctx *ctx, struct lc_args *a)
 {
-	struct lc_args a;
-	int e = lc_parse(ctx, argc, argv, NULL, help, argv[0], NULL, 0, 0, &a);
+	return show(ctx, true);
+}
 
-	lc_args_done(&a);
-	if (e == CLI_PARSED)
-		return show(ctx, full);
-	return e == CLI_HANDLED ? CLI_EXIT_OK : CLI_EXIT_USAGE;
+static int run_nodes(struct cli_ctx *ctx, struct lc_args *a)
+{
+	return show(ctx, false);
 }
 
 int status_main(struct cli_ctx *ctx, int argc, char **argv)
 {
-	return simple_main(ctx, argc, argv, cli_help_status, true);
+	static const struct lc_command cmd = {
+	    .name = "status", .help = cli_help_status, .run = run_status};
+
+	return lc_main(ctx, argc, argv, &cmd);
 }
 
 int nodes_main(struct cli_ctx *ctx, int argc, char **argv)
 {
-	return simple_main(ctx, argc, argv, cli_help_nodes, false);
+	static const struct lc_command cmd = {
+	    .name = "nodes", .help = cli_help_nodes, .run = run_nodes};
+
+	return lc_main(ctx, argc, argv, &cmd);
 }

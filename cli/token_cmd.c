@@ -79,16 +79,17 @@ static int make_token(struct cli_ctx *ctx, int64_t ttl_s)
 					     "expires", expires, NULL});
 }
 
+static int run_token(struct cli_ctx *ctx, struct lc_args *a)
+{
+	return make_token(ctx, a->ttl_s);
+}
+
 int join_token_main(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct lc_args a;
-	int e = lc_parse(ctx, argc, argv, token_longopts, cli_help_join_token,
-			 "join-token", NULL, 0, 0, &a);
+	static const struct lc_command cmd = {.name = "join-token",
+					      .longopts = token_longopts,
+					      .help = cli_help_join_token,
+					      .run = run_token};
 
-	if (e == CLI_PARSED)
-		e = make_token(ctx, a.ttl_s);
-	else
-		e = e == CLI_HANDLED ? CLI_EXIT_OK : CLI_EXIT_USAGE;
-	lc_args_done(&a);
-	return e;
+	return lc_main(ctx, argc, argv, &cmd);
 }
