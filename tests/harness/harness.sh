@@ -254,9 +254,9 @@ H_STARTER=${H_STARTER:-${top_srcdir:-.}/tests/harness/starter.sh}
 h_ctl() {
 	local i=$1
 	shift
-	h_run "$i" env CLUSTERCTL_STARTER="$(realpath "$H_STARTER")" \
+	h_run "$i" env CLUSTERCTL_STARTER="$(realpath -m "$H_STARTER")" \
 		H_NODE_DIR="$(h_nodedir "$i")" \
-		H_NODE_CLUSTERD="$(realpath "$H_CLUSTERD")" "$H_CLUSTERCTL" "$@"
+		H_NODE_CLUSTERD="$(realpath -m "$H_CLUSTERD")" "$H_CLUSTERCTL" "$@"
 }
 
 # N blank nodes: powered on (the anchor only), no corosync.conf, nothing

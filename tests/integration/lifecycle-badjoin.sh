@@ -82,7 +82,33 @@ usage leave --bogus
 usage status extra
 usage expected
 
-# Not quorate: with n2 and n3 off, n1 holds 1 of 3 votes. A fresh node
+# The member's own checks, with requests clusterctl would not send: name
+# and address in use, another protocol version, an invalid name. None
+# consumes the token or changes anything.
+raw() { h_run 3 "$top_builddir/tests/tools/cd-join-raw" "$(h_addr 1)" "$@"; }
+expect_raw() {
+	local want=$1 out before
+	shift
+	before=$(snapshot)
+	out=$(raw "$@") || h_fail "cd-join-raw $*: no answer"
+	echo "$out"
+	echo "$out" | grep -q "^$want" || h_fail "cd-join-raw $*: expected $want: $out"
+	[ "$(snapshot)" = "$before" ] || h_fail "the cluster changed after: $out"
+}
+token=$(lc_token 1)
+expect_raw "errno=17 message=a node of that name" "$token" n2
+expect_raw "errno=98 message=an address" "$token" n9 "$(h_addr 2)"
+expect_raw "errno=93 message=incompatible protocol version" "$token" n9 "" 2
+expect_raw "errno=22 message=invalid node name" "$token" "bad name"
+# A joiner whose clock is a minute off is admitted with a warning (a
+# phantom node n9 that never starts: 3 of 4 votes stay quorate).
+out=$(raw "$token" n9 10.254.254.9 "" 60000)
+echo "$out"
+echo "$out" | grep -q "^errno=0 .*warning=the joiner's clock is +60" ||
+	h_fail "clock skew: $out"
+h_wait 30 lc_conf_has 2 n9 || h_fail "n9 not added to corosync.conf on n2"
+
+# Not quorate: with n2 and n3 off, n1 holds 1 of 4 votes. A fresh node
 # (n3 wiped back to blank) is refused.
 token=$(lc_token 1)
 h_poweroff 2

@@ -14,3 +14,8 @@ TESTS += tests/unit/test-lifecycle
 tests_unit_test_lifecycle_SOURCES = tests/unit/test-lifecycle.c
 tests_unit_test_lifecycle_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/cli
 tests_unit_test_lifecycle_LDADD = $(CLI_LDADD) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/tools/cd-join-raw
+tests_tools_cd_join_raw_SOURCES = tests/tools/cd-join-raw.c
+tests_tools_cd_join_raw_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS) -I$(top_srcdir)/cli
+tests_tools_cd_join_raw_LDADD = $(CLI_LDADD)
