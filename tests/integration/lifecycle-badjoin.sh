@@ -109,15 +109,16 @@ echo "$out" | grep -q "^errno=0 .*warning=the joiner's clock is +60" ||
 h_wait 30 lc_conf_has 2 n9 || h_fail "n9 not added to corosync.conf on n2"
 
 # Not quorate: with n2 and n3 off, n1 holds 1 of 4 votes. A fresh node
-# (n3 wiped back to blank) is refused.
+# (n3 wiped back to blank, renamed n5, on an unused address) is refused.
 token=$(lc_token 1)
 h_poweroff 2
 h_poweroff 3
 rm -rf "$(h_nodedir 3)"/{etc-corosync,clusterd}/* 
 h_poweron 3
+h_run 3 hostname n5
 h_wait 30 h_expect_probe 1 "quorate=0" || h_fail "n1 still quorate"
 before=$(md5sum <"$(h_nodedir 1)/etc-corosync/corosync.conf")
-out=$(h_ctl 3 join "$(h_addr 1)" --token "$token" 2>&1)
+out=$(h_ctl 3 join "$(h_addr 1)" --token "$token" --link0 10.254.254.5 2>&1)
 rc=$?
 echo "$out"
 [ "$rc" = 1 ] && echo "$out" | grep -q "not quorate" || h_fail "non-quorate join: exit $rc: $out"
