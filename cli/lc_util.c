@@ -153,6 +153,44 @@ int lc_call(struct cli_ctx *ctx, Clusterd__Request *req, const char *what,
 	return 0;
 }
 
+/* A get or ls of PATH: 0 and *REPLY, -ENOENT, or CLI_EXIT_FAILED. */
+int lc_tree_read(struct cli_ctx *ctx, const char *path, bool list,
+		 Clusterd__Reply **reply)
+{
+	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
+	Clusterd__GetRequest get = CLUSTERD__GET_REQUEST__INIT;
+	Clusterd__ListRequest ls = CLUSTERD__LIST_REQUEST__INIT;
+	Clusterd__Header h = CLUSTERD__HEADER__INIT;
+	int r;
+
+	req.header = &h;
+	if (list) {
+		req.op_case = CLUSTERD__REQUEST__OP_LIST;
+		req.list = &ls;
+		ls.path = (char *)path;
+	} else {
+		req.op_case = CLUSTERD__REQUEST__OP_GET;
+		req.get = &get;
+		get.path = (char *)path;
+	}
+	r = ctx->call(ctx->call_data, &req, ctx->timeout_ms, reply);
+	if (r < 0)
+		return cli_fail(ctx, path, -r, "cannot reach clusterd",
+				strerror(-r));
+	if ((*reply)->errno_code == ENOENT) {
+		clusterd__reply__free_unpacked(*reply, NULL);
+		return -ENOENT;
+	}
+	if ((*reply)->errno_code) {
+		r = (*reply)->errno_code;
+		cli_fail(ctx, path, r, cli_errno_reason(r),
+			 (*reply)->error_message);
+		clusterd__reply__free_unpacked(*reply, NULL);
+		return CLI_EXIT_FAILED;
+	}
+	return 0;
+}
+
 int lc_members(struct cli_ctx *ctx, Clusterd__Reply **reply)
 {
 	Clusterd__Request req = CLUSTERD__REQUEST__INIT;

@@ -27,44 +27,6 @@ static const struct option leave_longopts[] = {
     {},
 };
 
-/* A get or ls of PATH: 0 and *REPLY, -ENOENT, or CLI_EXIT_FAILED. */
-static int tree_read(struct cli_ctx *ctx, const char *path, bool list,
-		     Clusterd__Reply **reply)
-{
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
-	Clusterd__GetRequest get = CLUSTERD__GET_REQUEST__INIT;
-	Clusterd__ListRequest ls = CLUSTERD__LIST_REQUEST__INIT;
-	Clusterd__Header h = CLUSTERD__HEADER__INIT;
-	int r;
-
-	req.header = &h;
-	if (list) {
-		req.op_case = CLUSTERD__REQUEST__OP_LIST;
-		req.list = &ls;
-		ls.path = (char *)path;
-	} else {
-		req.op_case = CLUSTERD__REQUEST__OP_GET;
-		req.get = &get;
-		get.path = (char *)path;
-	}
-	r = ctx->call(ctx->call_data, &req, ctx->timeout_ms, reply);
-	if (r < 0)
-		return cli_fail(ctx, path, -r, "cannot reach clusterd",
-				strerror(-r));
-	if ((*reply)->errno_code == ENOENT) {
-		clusterd__reply__free_unpacked(*reply, NULL);
-		return -ENOENT;
-	}
-	if ((*reply)->errno_code) {
-		r = (*reply)->errno_code;
-		cli_fail(ctx, path, r, cli_errno_reason(r),
-			 (*reply)->error_message);
-		clusterd__reply__free_unpacked(*reply, NULL);
-		return CLI_EXIT_FAILED;
-	}
-	return 0;
-}
-
 static bool names_word(const char *text, size_t len, const char *word)
 {
 	size_t n = strlen(word);
@@ -87,7 +49,7 @@ static int check_owned(struct cli_ctx *ctx, const char *name)
 
 	for (size_t k = 0; k < ELEMENTSOF(kinds); k++) {
 		snprintf(path, sizeof(path), "nodes/%s/%s", name, kinds[k]);
-		r = tree_read(ctx, path, true, &rep);
+		r = lc_tree_read(ctx, path, true, &rep);
 		if (r == -ENOENT)
 			continue;
 		if (r)
@@ -103,7 +65,7 @@ static int check_owned(struct cli_ctx *ctx, const char *name)
 	if (owned)
 		return cli_fail(ctx, name, EBUSY, "the node still owns guests",
 				"move or remove them, or use --force");
-	r = tree_read(ctx, "ha/resources.cfg", false, &rep);
+	r = lc_tree_read(ctx, "ha/resources.cfg", false, &rep);
 	if (r == -ENOENT)
 		return 0;
 	if (r)
@@ -145,7 +107,7 @@ static int remove_from_conf(struct cli_ctx *ctx, const char *name)
 	Clusterd__Reply *rep;
 	_cleanup_free_ char *text = NULL, *edited = NULL;
 	uint64_t version;
-	int r = tree_read(ctx, "corosync.conf", false, &rep);
+	int r = lc_tree_read(ctx, "corosync.conf", false, &rep);
 
 	if (r == -ENOENT)
 		return cli_fail(ctx, name, ENOENT,

@@ -64,6 +64,10 @@ bool lc_valid_address(const char *s);
  * reply of RESULT, or CLI_EXIT_FAILED (reported). */
 int lc_call(struct cli_ctx *ctx, Clusterd__Request *req, const char *what,
 	    Clusterd__Reply__ResultCase result, Clusterd__Reply **reply);
+/* A get (LIST false) or ls of PATH in the tree: 0 and *REPLY, -ENOENT,
+ * or CLI_EXIT_FAILED (reported). */
+int lc_tree_read(struct cli_ctx *ctx, const char *path, bool list,
+		 Clusterd__Reply **reply);
 /* The members reply of the local clusterd (reported on failure). */
 int lc_members(struct cli_ctx *ctx, Clusterd__Reply **reply);
 /* Start corosync and clusterd and wait until clusterd is quorate and

@@ -5,7 +5,8 @@
  * fingerprint, address), draws a fresh ID and secret, and stores only the
  * secret's hash and the expiry in the tree (priv/join-tokens/ID, readable
  * by root only), create-only so that an ID is never reused. The member a
- * joiner contacts removes that record when it admits the joiner.
+ * joiner contacts removes that record when it admits the joiner; records
+ * of expired tokens are removed here, each time a token is made.
  */
 #include "config.h"
 
@@ -54,6 +55,49 @@ static int join_info(struct cli_ctx *ctx, struct join_token *t)
 	return 0;
 }
 
+static void remove_one(struct cli_ctx *ctx, const char *path)
+{
+	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
+	Clusterd__RemoveRequest rm = CLUSTERD__REMOVE_REQUEST__INIT;
+	Clusterd__Header h = CLUSTERD__HEADER__INIT;
+	Clusterd__Reply *rep = NULL;
+
+	req.header = &h;
+	req.op_case = CLUSTERD__REQUEST__OP_REMOVE;
+	req.remove = &rm;
+	rm.path = (char *)path;
+	if (ctx->call(ctx->call_data, &req, ctx->timeout_ms, &rep) == 0)
+		clusterd__reply__free_unpacked(rep, NULL);
+}
+
+/* Remove the records of tokens that expired before NOW (best effort:
+ * a failure leaves them for the next time). */
+static void remove_expired(struct cli_ctx *ctx, int64_t now)
+{
+	Clusterd__Reply *ls, *get;
+
+	if (lc_tree_read(ctx, JOIN_TOKEN_DIR, true, &ls) != 0)
+		return;
+	for (size_t i = 0; i < ls->list->n_entries; i++) {
+		const char *path = ls->list->entries[i]->path;
+		char text[256];
+		long long expires;
+		size_t n;
+
+		if (lc_tree_read(ctx, path, false, &get) != 0)
+			continue;
+		n = get->get->data.len < sizeof(text) - 1 ? get->get->data.len
+							  : sizeof(text) - 1;
+		memcpy(text, get->get->data.data, n);
+		text[n] = '\0';
+		clusterd__reply__free_unpacked(get, NULL);
+		if (sscanf(text, "sha256: %*s expires: %lld", &expires) == 1 &&
+		    expires < now)
+			remove_one(ctx, path);
+	}
+	clusterd__reply__free_unpacked(ls, NULL);
+}
+
 static int make_token(struct cli_ctx *ctx, int64_t ttl_s)
 {
 	struct join_token t = {0};
@@ -73,6 +117,7 @@ static int make_token(struct cli_ctx *ctx, int64_t ttl_s)
 	    lc_tree_init(ctx, JOIN_TOKEN_DIR, NULL) < 0 ||
 	    lc_tree_init(ctx, path, record) < 0)
 		return CLI_EXIT_FAILED;
+	remove_expired(ctx, time(NULL));
 	snprintf(expires, sizeof(expires), "%lld", (long long)t.expires);
 	return lc_done(ctx, text,
 		       (const char *const[]){"token", text, "id", t.id,

@@ -7,14 +7,19 @@ set -u
 . "$top_srcdir/tests/harness/harness.sh"
 . "$top_srcdir/tests/integration/lifecycle.sh.inc"
 
+# The token's payload (lib/join_token.h), one field per line.
+payload() {
+	local body=${1#cdj1_}
+	body=$(printf '%s' "$body" | tr '_-' '/+')
+	while [ $((${#body} % 4)) != 0 ]; do body="$body="; done
+	printf '%s' "$body" | base64 -d
+}
+
 # The token's payload field N (1-based) replaced by VALUE, with a valid
 # check field (lib/join_token.h): a well-formed token that lies.
 tamper() {
-	local body payload check
-	body=${1#cdj1_}
-	body=$(printf '%s' "$body" | tr '_-' '/+')
-	while [ $((${#body} % 4)) != 0 ]; do body="$body="; done
-	payload=$(printf '%s' "$body" | base64 -d | head -n -1 |
+	local payload check
+	payload=$(payload "$1" | head -n -1 |
 		awk -v n="$2" -v v="$3" 'NR == n { $0 = v } { print }')
 	check=$(printf '%s' "$payload" | sha256sum | cut -c1-8)
 	printf 'cdj1_%s' "$(printf '%s\n%s' "$payload" "$check" | base64 -w0 | tr '/+' '_-' | tr -d '=')"
@@ -96,6 +101,12 @@ expect_raw() {
 	[ "$(snapshot)" = "$before" ] || h_fail "the cluster changed after: $out"
 }
 token=$(lc_token 1)
+# Making a token removed the record of the expired one.
+short_id=$(payload "$short" | sed -n 2p)
+h_ctl 1 config ls priv/join-tokens | grep -q "$short_id" &&
+	h_fail "the expired token's record was not removed"
+h_ctl 1 config ls priv/join-tokens | grep -q "$(payload "$token" | sed -n 2p)" ||
+	h_fail "the new token's record is missing"
 expect_raw "errno=17 message=a node of that name" "$token" n2
 expect_raw "errno=98 message=an address" "$token" n9 "$(h_addr 2)"
 expect_raw "errno=93 message=incompatible protocol version" "$token" n9 "" 2
