@@ -51,8 +51,11 @@ static int ask_member(struct cli_ctx *ctx, const struct lc_args *a,
 	req.secret.len = sizeof(t->secret);
 	req.name = (char *)name;
 	req.clock_ms = tv.tv_sec * 1000LL + tv.tv_usec / 1000;
-	for (int i = 0; i < 2 && a->link[i]; i++)
-		addrs[req.n_addresses++] = (char *)a->link[i];
+	/* An empty link 0 asks the member to use the connection's source. */
+	for (int i = 0; i < 2; i++)
+		if (a->link[i] || (i == 0 && a->link[1]))
+			addrs[req.n_addresses++] =
+			    (char *)(a->link[i] ? a->link[i] : "");
 	req.addresses = addrs;
 	r = join_exchange(a->pos[0], t->port, t->fingerprint, &req, timeout,
 			  reply, &why);

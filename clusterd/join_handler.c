@@ -90,7 +90,7 @@ static int joiner_node(struct join_conn *c, const Clusterd__JoinRequest *req,
 	snprintf(n->name, sizeof(n->name), "%s", req->name);
 	snprintf(c->name, sizeof(c->name), "%s", req->name);
 	for (size_t i = 0; i < req->n_addresses; i++) {
-		if (!req->addresses[i][0] ||
+		if ((i > 0 && !req->addresses[i][0]) ||
 		    strlen(req->addresses[i]) >= sizeof(n->addr[i]) ||
 		    strpbrk(req->addresses[i], " \t\r\n{}#"))
 			return *why = "invalid address", -EINVAL;
@@ -99,6 +99,12 @@ static int joiner_node(struct join_conn *c, const Clusterd__JoinRequest *req,
 	}
 	if (!n->addr[0][0])
 		snprintf(n->addr[0], sizeof(n->addr[0]), "%s", c->peer);
+	/* corosync wants the same links on every node. */
+	if (info->n_nodes && !info->nodes[0].addr[1][0] != !n->addr[1][0])
+		return *why = info->nodes[0].addr[1][0]
+				  ? "the cluster uses two links: give --link1"
+				  : "the cluster uses one link: no --link1",
+		       -EINVAL;
 	if (ccgen_find(info, n->name))
 		return *why = "a node of that name is already in the cluster",
 		       -EEXIST;

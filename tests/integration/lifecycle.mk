@@ -4,7 +4,8 @@ lifecycle_tests = \
 	tests/integration/lifecycle-join.sh \
 	tests/integration/lifecycle-badjoin.sh \
 	tests/integration/lifecycle-remove.sh \
-	tests/integration/lifecycle-expected.sh
+	tests/integration/lifecycle-expected.sh \
+	tests/integration/lifecycle-links.sh
 TESTS += $(lifecycle_tests)
 EXTRA_DIST += $(lifecycle_tests) tests/integration/lifecycle.sh.inc \
 	tests/harness/starter.sh
