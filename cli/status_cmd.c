@@ -117,7 +117,7 @@ static void print_summary(struct cli_ctx *ctx, const Clusterd__MembersReply *m)
 		"Cluster:  %s\nQuorate:  %s\nVotes:    %u in view, %u "
 		"expected, %u needed for quorum\nTree:     version %" PRIu64
 		", %s\nLocal:    node ID %u\n\n",
-		m->cluster_name[0] ? m->cluster_name : "(standalone)",
+		m->n_members ? m->cluster_name : "(standalone)",
 		m->quorate ? "yes" : "no", m->view_votes, m->expected_votes,
 		quorum, m->tree_version, m->synced ? "synced" : "syncing",
 		m->local_nodeid);

@@ -76,8 +76,10 @@ static int check(struct expected *e, const Clusterd__ExpectedRequest *q,
 {
 	uint32_t view = replica_view_votes(e->cd->replica), node;
 
-	if (transport_local_nodeid(e->cd->transport) == 0 ||
-	    !transport_cluster_name(e->cd->transport)[0])
+	size_t nodes;
+
+	transport_nodes(e->cd->transport, &nodes);
+	if (nodes == 0) /* standalone: no nodelist */
 		return snprintf(why, len, "not a cluster member"), -ENOTCONN;
 	if (q->votes == 0 || q->votes < view)
 		return snprintf(why, len,

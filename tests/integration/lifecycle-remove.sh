@@ -61,6 +61,13 @@ ls "$(h_nodedir 2)"/clusterd/backup/config-*.db >/dev/null || h_fail "no tree ba
 h_wait 30 h_clusterd_ready 2 || h_fail "n2 not running standalone"
 h_ctl 2 -o json members | jq -e '.members | length == 0' >/dev/null ||
 	h_fail "n2 is not standalone"
+h_ctl 2 status | grep -q "(standalone)" || h_fail "status on a standalone node"
+out=$(h_ctl 2 join-token 2>&1)
+[ $? = 1 ] && echo "$out" | grep -q "serves no joins" || h_fail "join-token on a standalone node: $out"
+out=$(h_ctl 2 expected 1 2>&1)
+[ $? = 1 ] && echo "$out" | grep -q "not a cluster member" || h_fail "expected on a standalone node: $out"
+out=$(h_ctl 2 leave 2>&1)
+[ $? = 1 ] && echo "$out" | grep -q "not in a cluster" || h_fail "leave on a standalone node: $out"
 for i in 1 3; do
 	h_wait 30 sh -c "! grep -q 'name: n2\$' $(conf_of "$i")" ||
 		h_fail "n2 still in corosync.conf on n$i"
