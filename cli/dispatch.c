@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "lifecycle.h"
 #include "macro.h"
 
 #include <string.h>
@@ -23,6 +24,11 @@ static const struct {
     {"watch", watch_main},   {"lock", lock_main},
     {"locks", locks_main},   {"node-status", node_status_main},
     {"ha", ha_main},
+    /* lifecycle.h */
+    {"create", create_main}, {"join-token", join_token_main},
+    {"join", join_main},     {"leave", leave_main},
+    {"node", node_main},     {"status", status_main},
+    {"nodes", nodes_main},   {"expected", expected_main},
 };
 
 void cli_ctx_init(struct cli_ctx *ctx, cli_call_fn call, void *call_data)

@@ -10,24 +10,7 @@
 
 #include "cli.h"
 
-#define GLOBAL_OPTIONS                                                         \
-	"Global options (before or after the command):\n"                      \
-	"  -o, --output FORMAT  text (default, for people) or json (one\n"     \
-	"                       JSON document on standard output)\n"           \
-	"      --timeout SECS   wait at most SECS seconds for clusterd\n"      \
-	"                       (default 10; fractions allowed)\n"             \
-	"  -h, --help           show the help of the command it follows\n"     \
-	"  -V, --version        show the version and exit\n"
-
-#define EXIT_STATUS                                                            \
-	"Exit status:\n"                                                       \
-	"  0  success\n"                                                       \
-	"  1  the operation failed, or clusterd could not be reached; one\n"   \
-	"     line on standard error says why: 'clusterctl: WHAT: REASON'\n"   \
-	"  2  usage error: unknown command or option, missing or extra\n"      \
-	"     argument, bad number\n"
-
-#define SEE_ALSO "See clusterctl(8) for the JSON keys and every reason.\n"
+#include "help_common.h"
 
 const char cli_help_main[] =
     "Usage: clusterctl [OPTIONS] COMMAND [ARGS...]\n"
@@ -52,6 +35,16 @@ const char cli_help_main[] =
     "  node-status get NODE KEY print a node's KEY\n"
     "  node-status ls [NODE]    list the status entries of the nodes\n"
     "  ha simulate FILE         run an HA scenario in the simulator\n"
+    "\n"
+    "Cluster lifecycle:\n"
+    "  create NAME              make this node a new cluster's first member\n"
+    "  join-token [--ttl 1h]    print a single-use token for one joiner\n"
+    "  join HOST --token T      join the cluster HOST is a member of\n"
+    "  leave [--force]          leave the cluster, back to standalone\n"
+    "  node remove NAME         remove a (dead) node from the cluster\n"
+    "  status                   cluster name, quorum, votes, nodes, links\n"
+    "  nodes                    the cluster's nodes and their state\n"
+    "  expected N [--force]     temporarily expect N votes for quorum\n"
     "\n" GLOBAL_OPTIONS "\n"
     "Paths name entries of the tree from its root, such as\n"
     "nodes/n1/qemu/100.conf; a leading '/' is ignored. Changes need quorum\n"

@@ -17,18 +17,23 @@ cli_libcli_la_SOURCES = \
 	cli/table.c \
 	cli/format.c \
 	cli/errors.c \
-	cli/help.c \
-	cli/ha_simulate_cmd.c
+	cli/help.c cli/help_common.h \
+	cli/ha_simulate_cmd.c \
+	cli/lifecycle.h cli/lc_args.c cli/lc_util.c cli/starter.c \
+	cli/create_cmd.c cli/token_cmd.c cli/join_cmd.c cli/join_client.c \
+	cli/leave_cmd.c cli/status_cmd.c cli/help_lifecycle.c \
+	cli/expected_cmd.c
 cli_libcli_la_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS) $(JSON_CFLAGS) \
-	-I$(top_srcdir)/haagent
-cli_libcli_la_LIBADD = haagent/libhacore.la $(JSON_LIBS)
+	$(SSL_CFLAGS) $(CMAP_CFLAGS) -I$(top_srcdir)/haagent
+cli_libcli_la_LIBADD = haagent/libhacore.la lib/libcdjoin.la $(JSON_LIBS) \
+	$(SSL_LIBS) $(CMAP_LIBS)
 # The generated header, also when a single target is made.
 $(cli_libcli_la_OBJECTS) $(cli_clusterctl_OBJECTS): proto/clusterd.pb-c.h
 
 # Link order: libcli uses libcdcommon (ipc_client), which uses the
 # generated wire code in libcdproto.
 CLI_LDADD = cli/libcli.la lib/libcdcommon.la proto/libcdproto.la \
-	$(JSON_LIBS) $(PROTOBUF_C_LIBS) $(QB_LIBS)
+	$(JSON_LIBS) $(PROTOBUF_C_LIBS) $(QB_LIBS) $(SSL_LIBS) $(CMAP_LIBS)
 
 sbin_PROGRAMS += cli/clusterctl
 cli_clusterctl_SOURCES = cli/main.c

@@ -40,7 +40,7 @@ struct ipc_handler {
 	void (*state_changed)(void *userdata);
 	void *userdata;
 };
-/* At most 4. */
+/* At most 8. */
 int ipc_server_add_handler(struct ipc_server *s, const struct ipc_handler *h);
 
 /* Internal to the IPC files. */
@@ -62,7 +62,7 @@ struct ipc_server {
 	struct pending_write *pending_tail;
 	qb_loop_timer_handle deadline_timer;
 	bool deadline_armed;
-	struct ipc_handler handlers[4];
+	struct ipc_handler handlers[8];
 	size_t n_handlers;
 	uint64_t next_conn_id;
 };

@@ -18,10 +18,15 @@ clusterd_libclusterdcore_la_SOURCES = \
 	clusterd/ipc_locks.h clusterd/ipc_status.c \
 	clusterd/watchdog.c clusterd/watchdog.h \
 	clusterd/corosync_conf.c clusterd/corosync_conf.h \
-	clusterd/ipc_watch.c clusterd/ipc_watch.h
+	clusterd/ipc_watch.c clusterd/ipc_watch.h \
+	clusterd/join_server.c clusterd/join_server.h clusterd/join_internal.h \
+	clusterd/join_handler.c clusterd/join_info.c \
+	clusterd/join_tls.c clusterd/join_tls.h \
+	clusterd/expected.c clusterd/expected.h
 clusterd_libclusterdcore_la_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) \
-	$(PROTOBUF_C_CFLAGS) $(CPG_CFLAGS) $(CMAP_CFLAGS) $(CFG_CFLAGS)
-clusterd_libclusterdcore_la_LIBADD = proto/libcdproto.la $(SQLITE_LIBS) \
+	$(PROTOBUF_C_CFLAGS) $(CPG_CFLAGS) $(CMAP_CFLAGS) $(CFG_CFLAGS) \
+	$(SSL_CFLAGS) $(VOTEQUORUM_CFLAGS)
+clusterd_libclusterdcore_la_LIBADD = lib/libcdjoin.la proto/libcdproto.la $(SQLITE_LIBS) $(SSL_LIBS) $(VOTEQUORUM_LIBS) \
 	$(CPG_LIBS) $(CMAP_LIBS) $(CFG_LIBS) $(QB_LIBS)
 
 sbin_PROGRAMS += clusterd/clusterd

@@ -20,6 +20,8 @@
 #include "watchdog.h"
 #include "corosync_conf.h"
 #include "ipc_watch.h"
+#include "join_server.h"
+#include "expected.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,6 +38,8 @@ static struct ipc_status *status_ipc;
 static struct watchdog *watchdog;
 static struct corosync_conf *corosync_conf;
 static struct ipc_watch *watch_ipc;
+static struct join_server *join_server;
+static struct expected *expected;
 static int lock_fd = -1;
 static char pidfile[PATH_MAX + 32];
 
@@ -87,6 +91,8 @@ static int send_to_group(void *userdata, const void *buf, size_t len)
 static void on_write_done(void *userdata, uint64_t id, int err,
 			  uint64_t version)
 {
+	if (join_server_write_done(join_server, id, err, version))
+		return;
 	ipc_server_write_done(cd.ipc, id, err, version);
 }
 
@@ -119,6 +125,7 @@ static void on_batch_done(void *userdata)
 
 	if (cd.ipc)
 		ipc_server_commit_done(cd.ipc, r);
+	join_server_commit_done(join_server, r);
 }
 
 static void on_config_changed(void *userdata)
@@ -198,6 +205,22 @@ static int start_replication(void)
 	return 0;
 }
 
+/* The join endpoint serves only a cluster member; its authkey lives next
+ * to corosync.conf. */
+static int start_join_server(void)
+{
+	bool standalone = access(settings.corosync_conf, F_OK) != 0;
+	char authkey[PATH_MAX + 16], *slash;
+
+	snprintf(authkey, sizeof(authkey), "%s", settings.corosync_conf);
+	slash = strrchr(authkey, '/');
+	snprintf(slash ? slash + 1 : authkey,
+		 sizeof(authkey) - (slash ? slash + 1 - authkey : 0), "authkey");
+	return join_server_new(&cd, settings.data_dir,
+			       standalone ? 0 : settings.join_port, authkey,
+			       &join_server);
+}
+
 static int clusterd_start(qb_loop_t *loop, const struct daemon_options *opts)
 {
 	int r;
@@ -229,6 +252,12 @@ static int clusterd_start(qb_loop_t *loop, const struct daemon_options *opts)
 			   settings.audit_interval_ms, &watchdog);
 	if (r < 0)
 		return log_error_errno(r, "Cannot start the sync watchdog");
+	r = start_join_server();
+	if (r < 0)
+		return r;
+	r = expected_new(&cd, &expected);
+	if (r < 0)
+		return r;
 	write_pidfile();
 	return 0;
 }
@@ -238,6 +267,8 @@ static void clusterd_stop(void)
 	/* Leaving the CPG group first lets the others form their next view
 	 * at once instead of waiting for a token timeout. */
 	watchdog_stop(watchdog);
+	join_server_free(join_server);
+	expected_free(expected);
 	corosync_conf_free(corosync_conf);
 	ipc_server_free(cd.ipc);
 	ipc_locks_free(locks_ipc);

@@ -70,6 +70,7 @@ void replica_set_votes(struct replica *r, uint32_t expected_votes,
 	r->vote_table = table;
 	r->vote_count = count;
 	r->expected_votes = expected_votes ? expected_votes : 1;
+	r->expected_override = 0; /* a new configuration ends an override */
 	replica_update_quorum(r);
 }
 
@@ -99,11 +100,11 @@ void replica_update_quorum(struct replica *r)
 			votes += votes_of(r, r->members[i].nodeid);
 	}
 	r->view_votes = votes;
-	r->quorate = (uint64_t)votes * 2 > r->expected_votes;
+	r->quorate = (uint64_t)votes * 2 > replica_expected_votes(r);
 	if (was != r->quorate) {
 		log_notice("%s: view holds %u of %u expected votes",
 			   r->quorate ? "Quorate" : "NOT quorate", votes,
-			   r->expected_votes);
+			   replica_expected_votes(r));
 		replica_notify(r);
 	}
 }
@@ -141,6 +142,11 @@ void replica_view(struct replica *r, const struct replica_member *members,
 	r->sync_progress++; /* a new view restarts the sync deadline */
 	log_info("View %llu: %zu members", (unsigned long long)r->view_seq,
 		 count);
+	if (r->expected_override) {
+		log_notice("Expected votes override (%u) ends with the view",
+			   r->expected_override);
+		r->expected_override = 0;
+	}
 	replica_update_quorum(r);
 	REPLICA_EXT_CALL(r, view, r->members, r->member_count, r->quorate);
 	replica_sync_start(r);
@@ -178,8 +184,16 @@ uint32_t replica_view_votes(const struct replica *r)
 {
 	return r->view_votes;
 }
+void replica_override_expected(struct replica *r, uint32_t expected_votes)
+{
+	r->expected_override = expected_votes;
+	replica_update_quorum(r);
+}
+
 uint32_t replica_expected_votes(const struct replica *r)
 {
+	if (r->expected_override)
+		return r->expected_override;
 	return r->expected_votes;
 }
 const struct replica_stats *replica_get_stats(const struct replica *r)

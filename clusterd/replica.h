@@ -143,6 +143,12 @@ void replica_sync_timeout(struct replica *r);
  * periodically on one member. A member found diverged rejoins. */
 void replica_audit_start(struct replica *r);
 
+/* Expected votes as "clusterctl expected" set them (clusterd/expected.c),
+ * 0 to clear. Call at a stream position (a delivered message) so every
+ * member decides alike; the override ends at the next view or
+ * replica_set_votes(). */
+void replica_override_expected(struct replica *r, uint32_t expected_votes);
+
 bool replica_quorate(const struct replica *r);
 bool replica_synced(const struct replica *r);
 uint32_t replica_view_votes(const struct replica *r);

@@ -38,6 +38,7 @@ struct replica {
 	struct replica_vote *vote_table;
 	size_t vote_count;
 	uint32_t expected_votes, view_votes;
+	uint32_t expected_override; /* clusterctl expected; 0: none */
 	bool quorate;
 
 	struct replica_member *members;

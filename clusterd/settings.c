@@ -23,6 +23,7 @@ void settings_default(struct clusterd_settings *s)
 	s->call_timeout_ms = 10000;
 	s->sync_timeout_ms = 5000;
 	s->audit_interval_ms = 60000;
+	s->join_port = 5410;
 }
 
 static int set_path(char *dst, const char *value, unsigned line,
@@ -103,5 +104,14 @@ int settings_apply_key(const char *key, const char *value, unsigned line,
 		return set_seconds(&s->sync_timeout_ms, key, value, 1, line, err);
 	if (strcmp(key, "audit_interval") == 0)
 		return set_seconds(&s->audit_interval_ms, key, value, 0, line, err);
+	if (strcmp(key, "join_port") == 0) {
+		uint64_t port;
+
+		if (parse_uint64(value, &port) < 0 || port > 65535)
+			return kvconf_fail(err, line,
+					   "join_port: expected 0-65535");
+		s->join_port = (uint32_t)port;
+		return 0;
+	}
 	return kvconf_fail(err, line, "unknown key '%s'", key);
 }

@@ -19,6 +19,7 @@ struct clusterd_settings {
 	uint64_t call_timeout_ms;
 	uint64_t sync_timeout_ms;   /* no sync progress for this long: exclude */
 	uint64_t audit_interval_ms; /* 0: no periodic divergence audit */
+	uint32_t join_port;	    /* TCP port of the join endpoint; 0: off */
 };
 
 void settings_default(struct clusterd_settings *s);

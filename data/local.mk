@@ -4,6 +4,13 @@ systemdsystemunit_DATA = data/clusterd.service data/haagent.service
 CLEANFILES += $(systemdsystemunit_DATA)
 EXTRA_DIST += data/clusterd.service.in data/haagent.service.in data/clusterd.conf
 
+# clusterctl's bash completion, installed as "clusterctl".
+bashcompletion_DATA = data/clusterctl
+CLEANFILES += data/clusterctl
+EXTRA_DIST += data/clusterctl.bash-completion
+data/clusterctl: $(srcdir)/data/clusterctl.bash-completion
+	$(AM_V_GEN)$(MKDIR_P) data && cp $(srcdir)/data/clusterctl.bash-completion $@
+
 edit_unit = $(MKDIR_P) data && sed -e 's|@sbindir[@]|$(sbindir)|g'
 data/clusterd.service: $(srcdir)/data/clusterd.service.in Makefile
 	$(AM_V_GEN)$(edit_unit) $(srcdir)/data/clusterd.service.in >$@

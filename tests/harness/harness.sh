@@ -34,7 +34,10 @@
 #   h_wait TIMEOUT CMD.. poll CMD until it succeeds or TIMEOUT seconds pass
 #   h_expect_probe I TXT node I's quorum-probe output contains TXT
 #   h_clusterd_cluster N N nodes with corosync and clusterd, all ready
-#   h_ctl I ARGS...      run clusterctl on node I
+#   h_blank_cluster N    N powered-on nodes running nothing, without
+#                        corosync.conf: clusterctl create/join set them up
+#   h_ctl I ARGS...      run clusterctl on node I (its service starter is
+#                        tests/harness/starter.sh)
 #   h_kill_clusterd I    kill -9 node I's clusterd (restart: h_service_clusterd I)
 #   h_tree_id I          "quorate=Q synced=S version=V checksum=C" of node I
 #   h_clusterd_ready I   node I's clusterd is quorate and synced
@@ -245,11 +248,26 @@ h_service_clusterd() {
 	h_spawn "$1" clusterd "$H_CLUSTERD" -f -c "$dir/clusterd.conf"
 }
 
-# Run clusterctl on node I.
+# Run clusterctl on node I. Services it starts or stops go through the
+# harness starter, which runs them in node I's namespaces.
+H_STARTER=${H_STARTER:-${top_srcdir:-.}/tests/harness/starter.sh}
 h_ctl() {
 	local i=$1
 	shift
-	h_run "$i" "$H_CLUSTERCTL" "$@"
+	h_run "$i" env CLUSTERCTL_STARTER="$(realpath -m "$H_STARTER")" \
+		H_NODE_DIR="$(h_nodedir "$i")" \
+		H_NODE_CLUSTERD="$(realpath -m "$H_CLUSTERD")" "$H_CLUSTERCTL" "$@"
+}
+
+# N blank nodes: powered on (the anchor only), no corosync.conf, nothing
+# running, as freshly installed machines before "clusterctl create".
+h_blank_cluster() {
+	local i
+	H_SERVICES=""
+	h_setup "$1"
+	for i in $(seq 1 "$1"); do
+		h_poweron "$i"
+	done
 }
 
 # Print node I's tree identity: "quorate=1 synced=1 version=N checksum=X".
