@@ -18,7 +18,10 @@ clusterd_libclusterdcore_la_SOURCES = \
 	clusterd/ipc_locks.h clusterd/ipc_status.c \
 	clusterd/watchdog.c clusterd/watchdog.h \
 	clusterd/corosync_conf.c clusterd/corosync_conf.h \
-	clusterd/ipc_watch.c clusterd/ipc_watch.h
+	clusterd/ipc_watch.c clusterd/ipc_watch.h \
+	clusterd/write_queue.c clusterd/write_queue.h \
+	clusterd/guest_ids.c clusterd/guest_ids.h \
+	clusterd/clusterlog.c clusterd/clusterlog.h
 clusterd_libclusterdcore_la_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) \
 	$(PROTOBUF_C_CFLAGS) $(CPG_CFLAGS) $(CMAP_CFLAGS) $(CFG_CFLAGS)
 clusterd_libclusterdcore_la_LIBADD = proto/libcdproto.la $(SQLITE_LIBS) \
@@ -26,5 +29,7 @@ clusterd_libclusterdcore_la_LIBADD = proto/libcdproto.la $(SQLITE_LIBS) \
 
 sbin_PROGRAMS += clusterd/clusterd
 clusterd_clusterd_SOURCES = clusterd/main.c
-clusterd_clusterd_LDADD = clusterd/libclusterdcore.la lib/libcdcommon.la $(QB_LIBS)
-clusterd_clusterd_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS) $(CPG_CFLAGS) $(CMAP_CFLAGS)
+clusterd_clusterd_LDADD = configfs/libconfigfs.la clusterd/libclusterdcore.la \
+	lib/libcdcommon.la $(QB_LIBS)
+clusterd_clusterd_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS) $(CPG_CFLAGS) \
+	$(CMAP_CFLAGS) -I$(top_srcdir)/configfs -I$(top_srcdir)/clusterd

@@ -1,0 +1,5 @@
+# configfs integration tests (real FUSE mounts in the harness's nodes).
+configfs_integration_tests = \
+	tests/integration/configfs-basic.sh
+TESTS += $(configfs_integration_tests)
+EXTRA_DIST += $(configfs_integration_tests)
