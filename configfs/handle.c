@@ -6,13 +6,13 @@
  * changed buffer as ONE replicated put (cfs_commit), answered after the
  * put was applied and committed on this node.
  *
- * Errors known at write() time are returned there: EROFS without quorum,
- * EFBIG past max_file_size. Such a failed write also cancels the whole
- * change of this open file (its close reports the error again and saves
- * nothing), so the file keeps its old content everywhere instead of a
- * truncated or partial one. Those only known when the put is delivered
- * (quorum lost meanwhile, ENOSPC, a guest ID in use) come from fsync() or
- * close().
+ * flush is sent for every close of every copy of the descriptor, also by
+ * a child that merely inherited it, and a shell opens `> f`, duplicates it
+ * and closes the original before the command wrote anything. Saving at
+ * each would publish a truncated or half-written file, so a flush saves
+ * only when it comes from the thread that opened the file AND something
+ * was written since; the rest is saved by fsync or at the last release
+ * (asynchronously: the closing process does not wait for it).
  */
 #include "internal.h"
 
@@ -57,6 +57,7 @@ static void touch(struct cfs_handle *h)
 	gettimeofday(&tv, NULL);
 	h->mtime_ms = tv.tv_sec * 1000LL + tv.tv_usec / 1000;
 	h->dirty = true;
+	h->written = true;
 	h->dirty_gen++;
 }
 
@@ -172,9 +173,11 @@ void cfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	if (h->writable && (fi->flags & O_TRUNC))
+	h->opener = fuse_req_ctx(req)->pid;
+	if (h->writable && (fi->flags & O_TRUNC)) {
 		r = cfs_handle_truncate(fs, h, 0);
-	else
+		h->written = false; /* saved at the first flush after a write */
+	} else
 		r = load(fs, h, cfs_virtual_kind(in->path), e);
 	if (r < 0) {
 		cfs_handle_unref(fs, h);
@@ -241,7 +244,14 @@ void cfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size,
 
 void cfs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	cfs_commit(req_fs(req), fi_handle(fi), req);
+	struct cfs_handle *h = fi_handle(fi);
+
+	if ((fuse_req_ctx(req)->pid != h->opener || !h->written) &&
+	    !h->failed) {
+		fuse_reply_err(req, 0);
+		return;
+	}
+	cfs_commit(req_fs(req), h, req);
 }
 
 void cfs_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,

@@ -56,7 +56,9 @@ struct cfs_handle {
 	uint8_t *buf;
 	size_t size, cap;
 	bool writable, append, dirty;
-	int failed; /* a write failed (errno): the change is never saved */
+	bool written; /* write() or ftruncate() since the last save */
+	int failed;   /* a write failed (errno): the change is never saved */
+	pid_t opener; /* flush saves only when this thread closes */
 	uint64_t dirty_gen; /* bumped by every change */
 	int64_t mtime_ms;   /* of the last change */
 	int refs;	    /* the kernel's, and one per commit in flight */

@@ -40,6 +40,7 @@ struct cfs_op {
 	struct cfs_handle *h; /* OP_COMMIT */
 	uint64_t gen;
 	struct fuse_file_info fi; /* OP_CREATE */
+	pid_t opener;
 };
 
 static struct configfs *req_fs(fuse_req_t req)
@@ -87,6 +88,7 @@ static void reply_entry(struct configfs *fs, struct cfs_op *op)
 		fuse_reply_err(op->req, ENOMEM);
 		return;
 	}
+	h->opener = op->opener;
 	op->fi.fh = (uintptr_t)h;
 	op->fi.keep_cache = 0;
 	if (fuse_reply_create(op->req, &e, &op->fi) < 0)
@@ -100,7 +102,7 @@ static void commit_done(struct configfs *fs, struct cfs_op *op, int err)
 	/* On failure the change is dropped and reported once: saving it
 	 * again at close would surprise more than it helps. */
 	if (h->dirty_gen == op->gen)
-		h->dirty = false;
+		h->dirty = h->written = false;
 	cfs_handle_unref(fs, h);
 	if (op->req)
 		fuse_reply_err(op->req, err);
@@ -210,6 +212,7 @@ static void start(fuse_req_t req, fuse_ino_t parent, const char *name,
 	}
 	if (fi)
 		op->fi = *fi;
+	op->opener = fuse_req_ctx(req)->pid;
 	submit(fs, op, type, check_version);
 }
 
