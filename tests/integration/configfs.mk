@@ -4,9 +4,10 @@ configfs_integration_tests = \
 	tests/integration/configfs-quorum.sh \
 	tests/integration/configfs-atomic.sh \
 	tests/integration/configfs-perms.sh \
-	tests/integration/configfs-guests.sh
+	tests/integration/configfs-guests.sh \
+	tests/integration/configfs-diff.sh
 TESTS += $(configfs_integration_tests)
-EXTRA_DIST += $(configfs_integration_tests)
+EXTRA_DIST += $(configfs_integration_tests) tests/tools/configfs-diff.py
 
 # Unit tests of what configfs added to clusterd: guest ID uniqueness and
 # the cluster log ring.
