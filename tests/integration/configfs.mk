@@ -5,7 +5,8 @@ configfs_integration_tests = \
 	tests/integration/configfs-atomic.sh \
 	tests/integration/configfs-perms.sh \
 	tests/integration/configfs-guests.sh \
-	tests/integration/configfs-diff.sh
+	tests/integration/configfs-diff.sh \
+	tests/integration/configfs-standalone.sh
 TESTS += $(configfs_integration_tests)
 EXTRA_DIST += $(configfs_integration_tests) tests/tools/configfs-diff.py
 
