@@ -349,7 +349,8 @@ static void truncate_path(struct configfs *fs, fuse_req_t req,
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	memcpy(op->data, e->data, e->size < size ? e->size : size);
+	if (size && e->size)
+		memcpy(op->data, e->data, e->size < size ? e->size : size);
 	op->size = size;
 	submit(fs, op, REPLICA_PUT, false);
 }

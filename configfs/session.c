@@ -114,6 +114,7 @@ static int mount_session(struct configfs *fs)
 	int fd;
 
 	fs->se = fuse_session_new(&args, &ops, sizeof(ops), fs);
+	fuse_opt_free_args(&args); /* parsing may have copied them */
 	if (!fs->se)
 		return log_error_errno(EINVAL,
 				       "Cannot create the FUSE session");
