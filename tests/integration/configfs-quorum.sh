@@ -1,6 +1,8 @@
 # configfs without quorum: a node cut off from the other two keeps reading
 # its local copy, but every change fails with EROFS, files show read-only
-# modes and `test -w` is false; after healing, writes work again.
+# modes and `test -w` is false; after healing, writes work again. The
+# node's .clusterlog records the nodes leaving and joining and the quorum
+# lost and gained.
 set -u
 . "$top_srcdir/tests/harness/harness.sh" || exit 99
 
@@ -49,4 +51,15 @@ h_wait 30 h_clusterd_ready 3 || h_fail "n3 not synced after healing"
 h_run 3 test -w $M/d/f || h_fail "test -w false after healing"
 h_run 3 sh -c "echo after > $M/d/f" || h_fail "write after healing"
 [ "$(h_run 1 cat $M/d/f)" = after ] || h_fail "n1 does not see n3's write"
+# n3's cluster log saw it all: nodes leaving and joining, quorum lost and
+# gained again.
+h_run 3 python3 -c "
+import json
+msgs = [e['msg'] for e in json.load(open('$M/.clusterlog'))['events']]
+want = ['quorum gained', 'node 1 left', 'quorum lost', 'node 1 joined']
+pos = 0
+for m in msgs:
+    if pos < len(want) and m == want[pos]: pos += 1
+assert pos == len(want), msgs
+" || h_fail ".clusterlog on n3: $(h_run 3 cat $M/.clusterlog)"
 echo "PASS: configfs quorum"
