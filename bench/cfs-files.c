@@ -9,8 +9,8 @@
  * ------
  * WRITERS threads (default 1) each write files DIR/w<thread>/f<i> of SIZE
  * bytes, one after the other: COUNT files each, or for SECONDS. New names
- * by default (a create, then the content: two replicated writes); with -r
- * each thread rewrites the same 10 files (open with O_TRUNC: one write).
+ * by default; with -r each thread rewrites the same 10 files (open with
+ * O_TRUNC). On configfs both are one replicated write per file.
  * The latency of every open+write+close is kept per thread and the
  * percentiles are over all of them. The per-thread directories are made
  * before the clock starts.

@@ -102,9 +102,36 @@ static bool unsaved(const struct cfs_inode *in, size_t *size, int64_t *mtime)
 	return false;
 }
 
+struct cfs_handle *cfs_creating(struct configfs *fs, const char *path)
+{
+	struct cfs_inode *in = cfs_inode_find(fs, path);
+
+	for (struct cfs_handle *h = in ? in->handles : NULL; h; h = h->next)
+		if (h->creating)
+			return h;
+	return NULL;
+}
+
+const struct tree_entry *cfs_entry(struct configfs *fs, const char *path,
+				   struct tree_entry *scratch)
+{
+	const struct tree_entry *e = tree_lookup(fs->cd->tree, path);
+	struct cfs_handle *h;
+
+	if (e || !(h = cfs_creating(fs, path)))
+		return e;
+	*scratch = (struct tree_entry){.path = path,
+				       .type = TREE_FILE,
+				       .data = h->buf,
+				       .size = h->size,
+				       .mtime_ms = h->mtime_ms};
+	return scratch;
+}
+
 int cfs_stat(struct configfs *fs, struct cfs_inode *in, struct stat *st)
 {
 	const struct tree_entry *e;
+	struct tree_entry scratch;
 	enum cfs_virtual kind;
 	bool priv, dir;
 	size_t size;
@@ -117,7 +144,7 @@ int cfs_stat(struct configfs *fs, struct cfs_inode *in, struct stat *st)
 	kind = cfs_virtual_kind(in->path);
 	if (kind)
 		return stat_virtual(fs, kind, st);
-	e = tree_lookup(fs->cd->tree, in->path);
+	e = cfs_entry(fs, in->path, &scratch);
 	if (!e)
 		return -ENOENT;
 	priv = cfs_is_priv(in->path);

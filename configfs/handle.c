@@ -136,7 +136,8 @@ static int load(struct configfs *fs, struct cfs_handle *h,
 
 /* May IN be opened with FLAGS? Sets *E (NULL for a virtual file). */
 static int open_check(struct configfs *fs, fuse_req_t req, struct cfs_inode *in,
-		      int flags, const struct tree_entry **e)
+		      int flags, const struct tree_entry **e,
+		      struct tree_entry *scratch)
 {
 	bool write = (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC);
 	enum cfs_virtual kind;
@@ -144,7 +145,7 @@ static int open_check(struct configfs *fs, fuse_req_t req, struct cfs_inode *in,
 	if (!in || !in->path)
 		return -ENOENT;
 	kind = cfs_virtual_kind(in->path);
-	*e = kind ? NULL : tree_lookup(fs->cd->tree, in->path);
+	*e = kind ? NULL : cfs_entry(fs, in->path, scratch);
 	if (!kind && !*e)
 		return -ENOENT;
 	if (*e && (*e)->type == TREE_DIR)
@@ -161,8 +162,9 @@ void cfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	struct configfs *fs = req_fs(req);
 	struct cfs_inode *in = cfs_inode_get(fs, ino);
 	const struct tree_entry *e;
+	struct tree_entry scratch;
 	struct cfs_handle *h;
-	int r = open_check(fs, req, in, fi->flags, &e);
+	int r = open_check(fs, req, in, fi->flags, &e, &scratch);
 
 	if (r < 0) {
 		fuse_reply_err(req, -r);

@@ -13,7 +13,8 @@
  * Open files (handle.c) hold the whole content in a buffer, snapshotted at
  * open; writes change the buffer and flush/fsync/release commits it as one
  * replicated put, so a file costs one cluster round trip and no node ever
- * sees half of it. Attributes and entries are never cached by the kernel
+ * sees half of it. A file created here lives only in its handle (creating)
+ * until that put: cfs_entry() shows it to this node's calls. Attributes and entries are never cached by the kernel
  * (timeout 0), so other nodes' changes are visible at the next call.
  * Permissions are checked here, not by the kernel (attr.c): root writes
  * while quorate, group "clusterd" reads everything but priv/.
@@ -56,9 +57,10 @@ struct cfs_handle {
 	uint8_t *buf;
 	size_t size, cap;
 	bool writable, append, dirty;
-	bool written; /* write() or ftruncate() since the last save */
-	int failed;   /* a write failed (errno): the change is never saved */
-	pid_t opener; /* flush saves only when this thread closes */
+	bool written;  /* write() or ftruncate() since the last save */
+	bool creating; /* created here, not in the tree until saved */
+	int failed;    /* a write failed (errno): the change is never saved */
+	pid_t opener;  /* flush saves only when this thread closes */
 	uint64_t dirty_gen; /* bumped by every change */
 	int64_t mtime_ms;   /* of the last change */
 	int refs;	    /* the kernel's, and one per commit in flight */
@@ -107,6 +109,12 @@ int cfs_child_path(const char *parent, const char *name, char *buf,
 		   size_t size);
 
 /* attr.c */
+/* The entry at PATH: the tree's, or a file created here and not saved yet
+ * (filled into *SCRATCH); NULL when neither. */
+const struct tree_entry *cfs_entry(struct configfs *fs, const char *path,
+				   struct tree_entry *scratch);
+/* The open handle of a file created here and not saved yet, if any. */
+struct cfs_handle *cfs_creating(struct configfs *fs, const char *path);
 bool cfs_quorate(const struct configfs *fs);
 enum cfs_virtual cfs_virtual_kind(const char *path);
 bool cfs_is_priv(const char *path);

@@ -21,7 +21,9 @@ static struct configfs *req_fs(fuse_req_t req)
 /* Does PATH exist (in the tree, or as a virtual file)? */
 static bool exists(struct configfs *fs, const char *path)
 {
-	return cfs_virtual_kind(path) || tree_lookup(fs->cd->tree, path);
+	struct tree_entry scratch;
+
+	return cfs_virtual_kind(path) || cfs_entry(fs, path, &scratch);
 }
 
 void cfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
@@ -144,6 +146,30 @@ static int list_virtual(struct dir_acc *acc)
 	return r;
 }
 
+/* Files created in DIR here and not saved yet (not in the tree). */
+static int list_creating(struct dir_acc *acc)
+{
+	struct configfs *fs = acc->fs;
+	size_t n = strlen(acc->dir);
+	int r = 0;
+
+	for (size_t i = 0; i < fs->n_inodes && r == 0; i++) {
+		struct cfs_inode *in = fs->inodes[i];
+		const char *name;
+
+		if (!in || !in->path || !cfs_creating(fs, in->path) ||
+		    tree_lookup(fs->cd->tree, in->path))
+			continue;
+		name = strrchr(in->path, '/');
+		if (n ? !name || (size_t)(name - in->path) != n ||
+			    strncmp(in->path, acc->dir, n) != 0
+		      : name != NULL)
+			continue;
+		r = dir_add(acc, name ? name + 1 : in->path, S_IFREG, in->ino);
+	}
+	return r;
+}
+
 static void dir_free(struct cfs_dir *d)
 {
 	if (!d)
@@ -179,6 +205,8 @@ void cfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		r = list_virtual(&acc);
 	if (r == 0)
 		r = tree_list(fs->cd->tree, in->path, list_child, &acc);
+	if (r == 0)
+		r = list_creating(&acc);
 	if (r < 0) {
 		dir_free(acc.d);
 		fuse_reply_err(req, -r);

@@ -1,6 +1,7 @@
 /*
  * Operations that change the tree. Each becomes one replicated write
- * through the daemon's write queue (clusterd/write_queue.h), the path IPC
+ * (create: none until the file's first save, see create_local) through
+ * the daemon's write queue (clusterd/write_queue.h), the path IPC
  * writes take; the FUSE request is answered when the write was applied
  * and committed on this node (invariant 3), or refused.
  *
@@ -100,9 +101,13 @@ static void commit_done(struct configfs *fs, struct cfs_op *op, int err)
 	struct cfs_handle *h = op->h;
 
 	/* On failure the change is dropped and reported once: saving it
-	 * again at close would surprise more than it helps. */
+	 * again at close would surprise more than it helps. A file created
+	 * here that could not be saved never existed. */
 	if (h->dirty_gen == op->gen)
 		h->dirty = h->written = false;
+	if (h->creating && err && !tree_lookup(fs->cd->tree, op->path))
+		cfs_inode_kill(fs, op->path);
+	h->creating = false;
 	cfs_handle_unref(fs, h);
 	if (op->req)
 		fuse_reply_err(op->req, err);
@@ -216,13 +221,64 @@ static void start(fuse_req_t req, fuse_ino_t parent, const char *name,
 	submit(fs, op, type, check_version);
 }
 
+/* A new file exists only here until its first save (one replicated write
+ * for create+write+close): this node's lookups, opens and listings see it
+ * (cfs_entry), other nodes see it once saved. */
+static void create_local(struct configfs *fs, fuse_req_t req, const char *path,
+			 struct fuse_file_info *fi)
+{
+	struct cfs_inode *in = cfs_inode_for_path(fs, path);
+	struct cfs_handle *h = in ? cfs_handle_new(fs, in, fi->flags) : NULL;
+	struct fuse_entry_param e;
+
+	if (!h) {
+		if (in)
+			cfs_inode_maybe_free(fs, in);
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	h->creating = h->dirty = true;
+	h->dirty_gen++;
+	h->mtime_ms = now_ms();
+	h->opener = fuse_req_ctx(req)->pid;
+	if (cfs_fill_entry(fs, in, &e) < 0) {
+		cfs_handle_unref(fs, h);
+		fuse_reply_err(req, ENOENT);
+		return;
+	}
+	fi->fh = (uintptr_t)h;
+	fi->keep_cache = 0;
+	if (fuse_reply_create(req, &e, fi) < 0) {
+		in->nlookup--;
+		cfs_handle_unref(fs, h);
+	}
+}
+
 void cfs_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 		mode_t mode, struct fuse_file_info *fi)
 {
-	/* O_EXCL is a create-only put; otherwise the kernel looked the
-	 * name up and found nothing just before. */
-	start(req, parent, name, NULL, OP_CREATE, REPLICA_PUT,
-	      fi->flags & O_EXCL, fi);
+	struct configfs *fs = req_fs(req);
+	struct tree_entry scratch;
+	char path[4096];
+	int r = change_path(fs, req, parent, name, path, sizeof(path));
+
+	if (r == -EPERM)
+		r = -EEXIST;
+	if (r == 0 && cfs_entry(fs, path, &scratch)) {
+		/* Created elsewhere since the kernel's lookup: O_EXCL fails,
+		 * otherwise a create-or-truncate put. */
+		if (!(fi->flags & O_EXCL)) {
+			start(req, parent, name, NULL, OP_CREATE, REPLICA_PUT,
+			      false, fi);
+			return;
+		}
+		r = -EEXIST;
+	}
+	if (r < 0) {
+		fuse_reply_err(req, -r);
+		return;
+	}
+	create_local(fs, req, path, fi);
 }
 
 void cfs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
@@ -230,17 +286,47 @@ void cfs_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode)
 	start(req, parent, name, NULL, OP_MKDIR, REPLICA_MKDIR, false, NULL);
 }
 
+/* Is a file created here and not saved yet at or below PATH? */
+static bool creating_under(struct configfs *fs, const char *path)
+{
+	size_t n = strlen(path);
+
+	for (size_t i = 0; i < fs->n_inodes; i++) {
+		struct cfs_inode *in = fs->inodes[i];
+
+		if (in && in->path && strncmp(in->path, path, n) == 0 &&
+		    (!in->path[n] || in->path[n] == '/') &&
+		    cfs_creating(fs, in->path) &&
+		    !tree_lookup(fs->cd->tree, in->path))
+			return true;
+	}
+	return false;
+}
+
 static void remove_typed(fuse_req_t req, fuse_ino_t parent, const char *name,
 			 bool dir)
 {
 	struct configfs *fs = req_fs(req);
 	char path[4096];
-	const struct tree_entry *e;
+	const struct tree_entry *e = NULL;
+	int r = cfs_parent_child(fs, parent, name, path, sizeof(path));
 
-	if (cfs_parent_child(fs, parent, name, path, sizeof(path)) == 0 &&
-	    (e = tree_lookup(fs->cd->tree, path)) &&
-	    (e->type == TREE_DIR) != dir) {
-		fuse_reply_err(req, dir ? ENOTDIR : EISDIR);
+	if (r == 0 && (e = tree_lookup(fs->cd->tree, path)) &&
+	    (e->type == TREE_DIR) != dir)
+		r = dir ? -ENOTDIR : -EISDIR;
+	if (r == 0 && dir && creating_under(fs, path))
+		r = -ENOTEMPTY;
+	if (r == 0 && !e && creating_under(fs, path)) {
+		/* Never saved: nothing to replicate. */
+		r = cfs_check_access(fs, req, cfs_inode_get(fs, parent)->path,
+				     W_OK);
+		if (r == 0)
+			cfs_inode_kill(fs, path);
+		fuse_reply_err(req, -r);
+		return;
+	}
+	if (r < 0) {
+		fuse_reply_err(req, -r);
 		return;
 	}
 	start(req, parent, name, NULL, OP_REMOVE, REPLICA_REMOVE, false, NULL);
@@ -260,18 +346,24 @@ void cfs_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		fuse_ino_t newparent, const char *newname, unsigned int flags)
 {
 	struct configfs *fs = req_fs(req);
-	char to[4096];
+	struct tree_entry scratch;
+	struct cfs_handle *h;
+	char to[4096], from[4096];
 	int r = change_path(fs, req, newparent, newname, to, sizeof(to));
 
 	if (r == 0 && (flags & ~RENAME_NOREPLACE))
 		r = -EINVAL; /* RENAME_EXCHANGE, RENAME_WHITEOUT */
-	if (r == 0 && (flags & RENAME_NOREPLACE) &&
-	    tree_lookup(fs->cd->tree, to))
+	if (r == 0 && (flags & RENAME_NOREPLACE) && cfs_entry(fs, to, &scratch))
 		r = -EEXIST;
 	if (r < 0) {
 		fuse_reply_err(req, -r);
 		return;
 	}
+	/* A file created here must exist before it moves: save it first
+	 * (this node's writes are delivered in the order sent). */
+	if (cfs_parent_child(fs, parent, name, from, sizeof(from)) == 0 &&
+	    (h = cfs_creating(fs, from)) && !tree_lookup(fs->cd->tree, from))
+		cfs_commit(fs, h, NULL);
 	start(req, parent, name, to, OP_RENAME, REPLICA_RENAME, false, NULL);
 }
 
@@ -330,8 +422,21 @@ static void truncate_path(struct configfs *fs, fuse_req_t req,
 			  struct cfs_inode *in, uint64_t size)
 {
 	const struct tree_entry *e = tree_lookup(fs->cd->tree, in->path);
+	struct cfs_handle *h = cfs_creating(fs, in->path);
 	struct cfs_op *op;
+	struct stat st;
+	int r;
 
+	if (!e && h) { /* not saved yet: its save carries the new size */
+		r = cfs_handle_truncate(fs, h, size);
+		if (r == 0)
+			r = cfs_stat(fs, in, &st);
+		if (r < 0)
+			fuse_reply_err(req, -r);
+		else
+			fuse_reply_attr(req, &st, 0);
+		return;
+	}
 	if (!e || e->type != TREE_FILE) {
 		fuse_reply_err(req, e ? EISDIR : ENOENT);
 		return;

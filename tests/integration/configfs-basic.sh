@@ -34,6 +34,16 @@ f.close()" || h_fail "write in pieces"
 v1=$(h_tree_id 1 | sed 's/.*version=\([0-9]*\).*/\1/')
 [ "$v1" = $((v0 + 1)) ] || h_fail "100 writes of one file cost $((v1 - v0)) versions"
 [ "$(h_run 3 sh -c "wc -l < $M/f")" = 100 ] || h_fail "n3 does not see 100 lines"
+# A new file too: created, written in pieces and closed in one version; it
+# exists on the other nodes only once complete.
+h_run 1 python3 -c "
+f = open('$M/new', 'w')
+for i in range(50):
+    f.write('line %d\n' % i); f.flush()
+f.close()" || h_fail "new file in pieces"
+v2=$(h_tree_id 1 | sed 's/.*version=\([0-9]*\).*/\1/')
+[ "$v2" = $((v1 + 1)) ] || h_fail "a new file of 50 writes cost $((v2 - v1)) versions"
+[ "$(h_run 2 sh -c "wc -l < $M/new")" = 50 ] || h_fail "n2 does not see the new file"
 
 # Append with >>.
 h_run 1 sh -c "echo one > $M/log; echo two >> $M/log; echo three >> $M/log" ||

@@ -75,6 +75,31 @@ def size_of(root, p):
         return 0
 
 
+def op_held(root, p, q, data, sub):
+    """Write P and, before closing it, act on it: what a file still open
+    (created here and not saved yet, on configfs) looks like."""
+    fd = os.open(os.path.join(root, p), os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+                 0o644)
+    try:
+        os.write(fd, data)
+        parent = os.path.dirname(p)
+        if sub == "stat":
+            out = op_stat(root, p)
+        elif sub == "list":
+            out = op_list(root, parent)
+        elif sub == "read":
+            out = op_read(root, p)
+        elif sub == "rename":
+            out = os.rename(os.path.join(root, p), os.path.join(root, q))
+        elif sub == "unlink":
+            out = os.unlink(os.path.join(root, p))
+        else:
+            out = os.rmdir(os.path.join(root, parent or "."))
+        return out
+    finally:
+        os.close(fd)
+
+
 def make_op(rng):
     """One random operation: (description, function of root, the size the
     file at its path would have, as a function of the reference root)."""
@@ -82,7 +107,8 @@ def make_op(rng):
     data = rand_data(rng)
     kind = rng.choice(["write", "write", "append", "excl", "read", "stat",
                        "list", "mkdir", "mkdir", "rmdir", "unlink",
-                       "rename", "rename", "truncate", "pwrite", "ftrunc"])
+                       "rename", "rename", "truncate", "pwrite", "ftrunc",
+                       "held", "held"])
     if kind == "write":
         fl = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
         return (f"write {p} {len(data)}", lambda r: op_write(r, p, data, fl),
@@ -95,6 +121,13 @@ def make_op(rng):
         fl = os.O_WRONLY | os.O_CREAT | os.O_EXCL
         return (f"create-excl {p}", lambda r: op_write(r, p, data, fl),
                 lambda r: len(data))
+    if kind == "held":
+        # (not "read": another descriptor sees the saved content, a
+        # documented difference)
+        sub = rng.choice(["stat", "list", "rename", "unlink", "rmdir"])
+        return (f"held {p} then {sub} {q}",
+                lambda r: op_held(r, p, q, data[:100], sub),
+                lambda r: len(data[:100]))
     if kind == "read":
         return f"read {p}", lambda r: op_read(r, p), None
     if kind == "stat":
