@@ -89,19 +89,6 @@ static int stat_virtual(struct configfs *fs, enum cfs_virtual kind,
 	return 0;
 }
 
-/* The unsaved size and mtime of IN's open files, if any changed. */
-static bool unsaved(const struct cfs_inode *in, size_t *size, int64_t *mtime)
-{
-	for (const struct cfs_handle *h = in->handles; h; h = h->next) {
-		if (h->dirty) {
-			*size = h->size;
-			*mtime = h->mtime_ms;
-			return true;
-		}
-	}
-	return false;
-}
-
 struct cfs_handle *cfs_creating(struct configfs *fs, const char *path)
 {
 	struct cfs_inode *in = cfs_inode_find(fs, path);
@@ -115,11 +102,16 @@ struct cfs_handle *cfs_creating(struct configfs *fs, const char *path)
 const struct tree_entry *cfs_entry(struct configfs *fs, const char *path,
 				   struct tree_entry *scratch)
 {
-	const struct tree_entry *e = tree_lookup(fs->cd->tree, path);
-	struct cfs_handle *h;
+	struct cfs_inode *in = cfs_inode_find(fs, path);
+	const struct cfs_handle *h = NULL;
 
-	if (e || !(h = cfs_creating(fs, path)))
-		return e;
+	for (const struct cfs_handle *o = in ? in->handles : NULL; o;
+	     o = o->next)
+		if (o->dirty && !o->failed &&
+		    (!h || o->change_seq > h->change_seq))
+			h = o;
+	if (!h)
+		return tree_lookup(fs->cd->tree, path);
 	*scratch = (struct tree_entry){.path = path,
 				       .type = TREE_FILE,
 				       .data = h->buf,
@@ -157,7 +149,6 @@ int cfs_stat(struct configfs *fs, struct cfs_inode *in, struct stat *st)
 	st->st_gid = priv ? 0 : fs->gid;
 	size = e->size;
 	mtime = e->mtime_ms;
-	unsaved(in, &size, &mtime);
 	st->st_size = size;
 	st->st_blocks = (size + 511) / 512;
 	st->st_blksize = 4096;

@@ -1,9 +1,10 @@
 /*
- * Open files. A handle holds the file's whole content, copied at open
- * (close-to-open consistency: a reader sees one version of the file from
- * its open to its close, never a mix). Writes change only the buffer and
- * answer at once; flush (every close), fsync and the last release save a
- * changed buffer as ONE replicated put (cfs_commit), answered after the
+ * Open files. A handle holds the file's whole content, copied at open (a
+ * reader sees one version of the file from its open to its close, never a
+ * mix): the content as this node sees it (cfs_entry), i.e. including what
+ * other descriptors wrote here and have not saved yet. Writes change only the
+ * buffer and answer at once; flush (every close), fsync and the last release
+ * save a changed buffer as ONE replicated put (cfs_commit), answered after the
  * put was applied and committed on this node.
  *
  * flush is sent for every close of every copy of the descriptor, also by
@@ -50,15 +51,17 @@ static int reserve(struct cfs_handle *h, size_t size)
 	return 0;
 }
 
-static void touch(struct cfs_handle *h)
+void cfs_handle_touch(struct cfs_handle *h, bool written)
 {
+	static uint64_t changes; /* one thread */
 	struct timeval tv;
 
 	gettimeofday(&tv, NULL);
 	h->mtime_ms = tv.tv_sec * 1000LL + tv.tv_usec / 1000;
 	h->dirty = true;
-	h->written = true;
+	h->written = h->written || written;
 	h->dirty_gen++;
+	h->change_seq = ++changes;
 }
 
 struct cfs_handle *cfs_handle_new(struct configfs *fs, struct cfs_inode *in,
@@ -106,7 +109,7 @@ int cfs_handle_truncate(struct configfs *fs, struct cfs_handle *h,
 	if (size > h->size)
 		memset(h->buf + h->size, 0, size - h->size);
 	h->size = size;
-	touch(h);
+	cfs_handle_touch(h, true);
 	return 0;
 }
 
@@ -240,7 +243,7 @@ void cfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size,
 	memcpy(h->buf + off, buf, size);
 	if (end > h->size)
 		h->size = end;
-	touch(h);
+	cfs_handle_touch(h, true);
 	fuse_reply_write(req, size);
 }
 

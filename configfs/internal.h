@@ -14,10 +14,11 @@
  * open; writes change the buffer and flush/fsync/release commits it as one
  * replicated put, so a file costs one cluster round trip and no node ever
  * sees half of it. A file created here lives only in its handle (creating)
- * until that put: cfs_entry() shows it to this node's calls. Attributes and entries are never cached by the kernel
- * (timeout 0), so other nodes' changes are visible at the next call.
- * Permissions are checked here, not by the kernel (attr.c): root writes
- * while quorate, group "clusterd" reads everything but priv/.
+ * until that put: cfs_entry() shows it to this node's calls. Attributes and
+ * entries are never cached by the kernel (timeout 0), so other nodes' changes
+ * are visible at the next call. Permissions are checked here, not by the kernel
+ * (attr.c): root writes while quorate, group "clusterd" reads everything but
+ * priv/.
  */
 #pragma once
 
@@ -61,9 +62,10 @@ struct cfs_handle {
 	bool creating; /* created here, not in the tree until saved */
 	int failed;    /* a write failed (errno): the change is never saved */
 	pid_t opener;  /* flush saves only when this thread closes */
-	uint64_t dirty_gen; /* bumped by every change */
-	int64_t mtime_ms;   /* of the last change */
-	int refs;	    /* the kernel's, and one per commit in flight */
+	uint64_t dirty_gen;  /* bumped by every change */
+	uint64_t change_seq; /* when it last changed, across all handles */
+	int64_t mtime_ms;    /* of the last change */
+	int refs;	     /* the kernel's, and one per commit in flight */
 };
 
 /* An open directory: its entries, snapshotted at opendir. */
@@ -109,8 +111,11 @@ int cfs_child_path(const char *parent, const char *name, char *buf,
 		   size_t size);
 
 /* attr.c */
-/* The entry at PATH: the tree's, or a file created here and not saved yet
- * (filled into *SCRATCH); NULL when neither. */
+/* The entry at PATH as this node sees it (filled into *SCRATCH when not
+ * the tree's): the unsaved content of the open file changed last, else
+ * the tree's entry; so a file created here and not saved yet exists here,
+ * and an open() sees the changes other descriptors have not saved yet.
+ * NULL when neither. */
 const struct tree_entry *cfs_entry(struct configfs *fs, const char *path,
 				   struct tree_entry *scratch);
 /* The open handle of a file created here and not saved yet, if any. */
@@ -151,6 +156,8 @@ void cfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
 struct cfs_handle *cfs_handle_new(struct configfs *fs, struct cfs_inode *in,
 				  int flags);
 void cfs_handle_unref(struct configfs *fs, struct cfs_handle *h);
+/* H changed (WRITTEN: by a write or truncate, not only by O_TRUNC). */
+void cfs_handle_touch(struct cfs_handle *h, bool written);
 /* Resize H's content to SIZE (zero-filled); -EFBIG, -ENOMEM. */
 int cfs_handle_truncate(struct configfs *fs, struct cfs_handle *h,
 			uint64_t size);

@@ -237,9 +237,8 @@ static void create_local(struct configfs *fs, fuse_req_t req, const char *path,
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	h->creating = h->dirty = true;
-	h->dirty_gen++;
-	h->mtime_ms = now_ms();
+	h->creating = true;
+	cfs_handle_touch(h, false);
 	h->opener = fuse_req_ctx(req)->pid;
 	if (cfs_fill_entry(fs, in, &e) < 0) {
 		cfs_handle_unref(fs, h);
