@@ -2,8 +2,8 @@
 # EXTRA_PROGRAMS, so "make" and "make check" neither build nor run them;
 # "make bench" builds them together with everything bench/clusterd-bench
 # runs (the daemon, clusterctl, cd-load).
-EXTRA_PROGRAMS = bench/cpg-floor bench/cd-visible bench/cd-writers
-EXTRA_DIST += bench/clusterd-bench bench/ha-sim-failover
+EXTRA_PROGRAMS = bench/cpg-floor bench/cd-visible bench/cd-writers bench/cfs-files
+EXTRA_DIST += bench/clusterd-bench bench/configfs-bench bench/ha-sim-failover
 CLEANFILES += $(EXTRA_PROGRAMS)
 
 bench_cpg_floor_SOURCES = bench/cpg-floor.c
@@ -21,6 +21,10 @@ bench_cd_writers_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS) -pthread
 bench_cd_writers_LDADD = lib/libcdcommon.la proto/libcdproto.la \
 	$(QB_LIBS) $(PROTOBUF_C_LIBS) -lpthread
 $(bench_cd_writers_OBJECTS): proto/clusterd.pb-c.h
+
+bench_cfs_files_SOURCES = bench/cfs-files.c
+bench_cfs_files_CFLAGS = $(AM_CFLAGS) -pthread
+bench_cfs_files_LDADD = -lpthread
 
 .PHONY: bench
 bench: $(EXTRA_PROGRAMS) clusterd/clusterd$(EXEEXT) cli/clusterctl$(EXEEXT) \

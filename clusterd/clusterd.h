@@ -13,6 +13,7 @@
 #include <qb/qbloop.h>
 
 struct ipc_server;
+struct write_queue;
 
 struct clusterd {
 	qb_loop_t *loop;
@@ -21,5 +22,6 @@ struct clusterd {
 	struct replica *replica;
 	struct transport *transport;
 	struct ipc_server *ipc;
+	struct write_queue *writes; /* client writes awaiting commit */
 	uint64_t call_timeout_ms; /* deadline of a client's write */
 };

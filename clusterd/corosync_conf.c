@@ -8,6 +8,7 @@
  * reads half of it.
  */
 #include "corosync_conf.h"
+#include "clusterlog.h"
 #include "log.h"
 #include "macro.h"
 
@@ -154,6 +155,8 @@ static void sync_to_local(struct corosync_conf *cc)
 	}
 	log_notice("Wrote %s (config_version %llu, was %llu)", cc->local_path,
 		   (unsigned long long)tree_v, (unsigned long long)local_v);
+	clusterlog_add("corosync.conf changed: config_version %llu (was %llu)",
+		       (unsigned long long)tree_v, (unsigned long long)local_v);
 	if (!cc->standalone)
 		reload_corosync();
 }

@@ -2,6 +2,7 @@
  * Expected-votes override (see expected.h): the IPC request, the
  * reachability rule, and the replicated ExpectedOp.
  */
+#include "clusterlog.h"
 #include "expected.h"
 #include "ipc_pending.h"
 #include "ipc_server.h"
@@ -150,7 +151,8 @@ static void on_deliver(void *userdata, const struct replica_member *from,
 	if (msg->body_case != CLUSTERD__CPG_MESSAGE__BODY_EXPECTED ||
 	    !msg->expected || msg->expected->votes == 0)
 		return;
-	/* TODO clusterlog */
+	clusterlog_add("expected votes overridden to %u by node %u",
+		       msg->expected->votes, from->nodeid);
 	log_notice("Expected votes overridden to %u by node %u until the "
 		   "next membership or configuration change",
 		   msg->expected->votes, from->nodeid);

@@ -4,34 +4,19 @@
  * applied them in delivery order AND the store committed them (invariant
  * 3), in one group commit per delivery batch.
  *
- * A write submitted while the view synchronises is parked and resubmitted
- * when sync completes; every write carries a deadline, so a client never
- * waits forever on a stalled member: it gets ETIMEDOUT (outcome unknown).
+ * Waiting, parking during a sync, deadlines (ETIMEDOUT: outcome unknown)
+ * and the answer after commit are the shared write queue's
+ * (write_queue.h); the FUSE filesystem uses the same queue.
  */
 #include "ipc_server.h"
 #include "array.h"
 #include "log.h"
 #include "macro.h"
+#include "write_queue.h"
 
 #include <errno.h>
 #include <string.h>
 #include <sys/time.h>
-#include <qb/qbutil.h>
-
-#define DEADLINE_TICK_MS 100
-
-enum pending_state { PW_PARKED, PW_SENT, PW_DECIDED };
-
-struct pending_write {
-	struct pending_write *prev, *next;
-	struct ipc_conn *conn;
-	Clusterd__Request *req;
-	uint64_t write_id;
-	enum pending_state state;
-	int err;
-	uint64_t version;
-	uint64_t deadline_ns;
-};
 
 static const char *errno_reason(int err)
 {
@@ -177,27 +162,16 @@ static void handle_list(struct ipc_server *s, struct ipc_conn *conn,
 
 /* ------------------------------------------------------------- writes */
 
-static uint64_t now_ns(void)
-{
-	return qb_util_nano_current_get();
-}
-
-static void pending_unlink(struct ipc_server *s, struct pending_write *pw)
-{
-	if (pw->prev)
-		pw->prev->next = pw->next;
-	else
-		s->pending = pw->next;
-	if (pw->next)
-		pw->next->prev = pw->prev;
-	else
-		s->pending_tail = pw->prev;
-}
+/* A client's write in the shared write queue (write_queue.h). */
+struct pending_write {
+	struct ipc_conn *conn;
+	Clusterd__Request *req;
+};
 
 /* Answer the client (if still connected) and forget the write. */
-static void pending_finish(struct ipc_server *s, struct pending_write *pw,
-			   int err, uint64_t version)
+static void write_done(void *userdata, int err, uint64_t version)
 {
+	struct pending_write *pw = userdata;
 	Clusterd__Reply reply = CLUSTERD__REPLY__INIT;
 	Clusterd__WriteReply wr = CLUSTERD__WRITE_REPLY__INIT;
 
@@ -209,7 +183,6 @@ static void pending_finish(struct ipc_server *s, struct pending_write *pw,
 		reply.write = &wr;
 		ipc_send_reply(pw->conn, &reply, pw->req->header->request_id);
 	}
-	pending_unlink(s, pw);
 	ipc_conn_unref(pw->conn);
 	clusterd__request__free_unpacked(pw->req, NULL);
 	free(pw);
@@ -249,50 +222,6 @@ static int to_replica_write(const Clusterd__Request *req,
 	}
 }
 
-/* Submit (or resubmit) PW; returns 0 while it is still in flight. */
-static int pending_submit(struct ipc_server *s, struct pending_write *pw)
-{
-	struct replica_write w;
-	int r = to_replica_write(pw->req, &w);
-
-	if (r == 0)
-		r = replica_submit(s->cd->replica, &w, &pw->write_id);
-	if (r == 0)
-		pw->state = PW_SENT;
-	else if (r == -EAGAIN)
-		pw->state = PW_PARKED;
-	else
-		pending_finish(s, pw, -r, 0);
-	return r == 0 || r == -EAGAIN ? 0 : r;
-}
-
-static void deadline_tick(void *data);
-
-static void arm_deadlines(struct ipc_server *s)
-{
-	if (s->deadline_armed || !s->pending)
-		return;
-	s->deadline_armed =
-	    qb_loop_timer_add(s->cd->loop, QB_LOOP_LOW,
-			      DEADLINE_TICK_MS * QB_TIME_NS_IN_MSEC, s,
-			      deadline_tick, &s->deadline_timer) == 0;
-}
-
-static void deadline_tick(void *data)
-{
-	struct ipc_server *s = data;
-	uint64_t now = now_ns();
-	struct pending_write *pw, *next;
-
-	s->deadline_armed = false;
-	for (pw = s->pending; pw; pw = next) {
-		next = pw->next;
-		if (pw->state != PW_DECIDED && now >= pw->deadline_ns)
-			pending_finish(s, pw, ETIMEDOUT, 0);
-	}
-	arm_deadlines(s);
-}
-
 static int handle_write(struct ipc_server *s, struct ipc_conn *conn,
 			Clusterd__Request *req)
 {
@@ -309,17 +238,12 @@ static int handle_write(struct ipc_server *s, struct ipc_conn *conn,
 	pw->conn = conn;
 	ipc_conn_ref(conn);
 	pw->req = req;
-	pw->deadline_ns =
-	    now_ns() + s->cd->call_timeout_ms * QB_TIME_NS_IN_MSEC;
-	pw->prev = s->pending_tail;
-	if (s->pending_tail)
-		s->pending_tail->next = pw;
-	else
-		s->pending = pw;
-	s->pending_tail = pw;
-	arm_deadlines(s);
-	pending_submit(s, pw);
-	return 1; /* REQ now belongs to PW (pending_finish frees both) */
+	if (write_queue_submit(s->cd->writes, &w, write_done, pw) < 0) {
+		ipc_conn_unref(conn);
+		free(pw);
+		return reply_status(conn, ENOMEM, req->header->request_id), 0;
+	}
+	return 1; /* REQ now belongs to PW (write_done frees both) */
 }
 
 int ipc_handle_request(struct ipc_server *s, struct ipc_conn *conn,
@@ -348,50 +272,8 @@ int ipc_handle_request(struct ipc_server *s, struct ipc_conn *conn,
 	}
 }
 
-void ipc_server_write_done(struct ipc_server *s, uint64_t write_id, int err,
-			   uint64_t version)
-{
-	for (struct pending_write *pw = s->pending; pw; pw = pw->next) {
-		if (pw->state == PW_SENT && pw->write_id == write_id) {
-			pw->state = PW_DECIDED;
-			pw->err = -err;
-			pw->version = version;
-			return;
-		}
-	}
-	/* Its client timed out or went away: nothing to answer. */
-}
-
-void ipc_server_commit_done(struct ipc_server *s, int err)
-{
-	struct pending_write *pw, *next;
-
-	for (pw = s->pending; pw; pw = next) {
-		next = pw->next;
-		if (pw->state != PW_DECIDED)
-			continue;
-		if (pw->err == EAGAIN) {
-			/* Delivered during a sync: try again in the new view.
-			 */
-			pending_submit(s, pw);
-			continue;
-		}
-		/* Applied but not durable here: the outcome is unknown to
-		 * the client, never "done". */
-		pending_finish(s, pw, pw->err ? pw->err : (err < 0 ? EIO : 0),
-			       pw->version);
-	}
-}
-
 void ipc_server_state_changed(struct ipc_server *s)
 {
-	struct pending_write *pw, *next;
-
-	for (pw = s->pending; pw; pw = next) {
-		next = pw->next;
-		if (pw->state == PW_PARKED)
-			pending_submit(s, pw);
-	}
 	for (size_t i = 0; i < s->n_handlers; i++)
 		if (s->handlers[i].state_changed)
 			s->handlers[i].state_changed(s->handlers[i].userdata);
@@ -410,9 +292,5 @@ int ipc_requests_new(struct clusterd *cd, struct ipc_server **out)
 
 void ipc_requests_free(struct ipc_server *s)
 {
-	while (s->pending)
-		pending_finish(s, s->pending, ESHUTDOWN, 0);
-	if (s->deadline_armed)
-		qb_loop_timer_del(s->cd->loop, s->deadline_timer);
 	free(s);
 }

@@ -19,12 +19,7 @@ struct ipc_server;
 int ipc_server_new(struct clusterd *cd, struct ipc_server **out);
 void ipc_server_free(struct ipc_server *s);
 
-/* From the replica and the transport (see ipc_requests.c). */
-void ipc_server_write_done(struct ipc_server *s, uint64_t write_id, int err,
-			   uint64_t version);
-/* The store committed (ERR 0) or failed: answer every decided write. */
-void ipc_server_commit_done(struct ipc_server *s, int err);
-/* Quorum or sync changed: resubmit the writes parked while syncing. */
+/* Quorum or sync changed: tell the request handlers. */
 void ipc_server_state_changed(struct ipc_server *s);
 
 /* Request handlers beside the tree's (locks, node status). */
@@ -58,10 +53,6 @@ struct ipc_conn {
 struct ipc_server {
 	struct clusterd *cd;
 	qb_ipcs_service_t *service;
-	struct pending_write *pending; /* doubly linked, oldest first */
-	struct pending_write *pending_tail;
-	qb_loop_timer_handle deadline_timer;
-	bool deadline_armed;
 	struct ipc_handler handlers[8];
 	size_t n_handlers;
 	uint64_t next_conn_id;

@@ -22,7 +22,10 @@ clusterd_libclusterdcore_la_SOURCES = \
 	clusterd/join_server.c clusterd/join_server.h clusterd/join_internal.h \
 	clusterd/join_handler.c clusterd/join_info.c \
 	clusterd/join_tls.c clusterd/join_tls.h \
-	clusterd/expected.c clusterd/expected.h
+	clusterd/expected.c clusterd/expected.h \
+	clusterd/write_queue.c clusterd/write_queue.h \
+	clusterd/guest_ids.c clusterd/guest_ids.h \
+	clusterd/clusterlog.c clusterd/clusterlog.h
 clusterd_libclusterdcore_la_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) \
 	$(PROTOBUF_C_CFLAGS) $(CPG_CFLAGS) $(CMAP_CFLAGS) $(CFG_CFLAGS) \
 	$(SSL_CFLAGS) $(VOTEQUORUM_CFLAGS)
@@ -31,5 +34,7 @@ clusterd_libclusterdcore_la_LIBADD = lib/libcdjoin.la proto/libcdproto.la $(SQLI
 
 sbin_PROGRAMS += clusterd/clusterd
 clusterd_clusterd_SOURCES = clusterd/main.c
-clusterd_clusterd_LDADD = clusterd/libclusterdcore.la lib/libcdcommon.la $(QB_LIBS)
-clusterd_clusterd_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS) $(CPG_CFLAGS) $(CMAP_CFLAGS)
+clusterd_clusterd_LDADD = configfs/libconfigfs.la clusterd/libclusterdcore.la \
+	lib/libcdcommon.la $(QB_LIBS)
+clusterd_clusterd_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS) $(CPG_CFLAGS) \
+	$(CMAP_CFLAGS) -I$(top_srcdir)/configfs -I$(top_srcdir)/clusterd

@@ -22,6 +22,9 @@
 #include "ipc_watch.h"
 #include "join_server.h"
 #include "expected.h"
+#include "write_queue.h"
+#include "configfs.h"
+#include "clusterlog.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -40,7 +43,10 @@ static struct corosync_conf *corosync_conf;
 static struct ipc_watch *watch_ipc;
 static struct join_server *join_server;
 static struct expected *expected;
+static struct configfs *configfs;
 static int lock_fd = -1;
+/* --mount DIR / --no-mount, which win over clusterd.conf's "mount". */
+static const char *mount_arg;
 static char pidfile[PATH_MAX + 32];
 
 static int take_lock(void)
@@ -93,11 +99,13 @@ static void on_write_done(void *userdata, uint64_t id, int err,
 {
 	if (join_server_write_done(join_server, id, err, version))
 		return;
-	ipc_server_write_done(cd.ipc, id, err, version);
+	write_queue_decided(cd.writes, id, err, version);
 }
 
 static void on_state_changed(void *userdata)
 {
+	clusterlog_quorum(replica_quorate(cd.replica));
+	write_queue_state_changed(cd.writes);
 	if (cd.ipc)
 		ipc_server_state_changed(cd.ipc);
 	corosync_conf_state_changed(corosync_conf);
@@ -110,6 +118,7 @@ static void on_rejoin(void *userdata)
 
 static void on_view(void *userdata, const struct replica_member *m, size_t n)
 {
+	clusterlog_view(m, n);
 	replica_view(cd.replica, m, n);
 }
 
@@ -123,8 +132,7 @@ static void on_batch_done(void *userdata)
 {
 	int r = store_commit(cd.store);
 
-	if (cd.ipc)
-		ipc_server_commit_done(cd.ipc, r);
+	write_queue_committed(cd.writes, r);
 	join_server_commit_done(join_server, r);
 }
 
@@ -190,6 +198,10 @@ static int start_replication(void)
 	r = replica_new(cd.tree, 0, getpid(), &ops, NULL, &cd.replica);
 	if (r < 0)
 		return log_error_errno(r, "Cannot create the replica");
+	r = write_queue_new(cd.loop, cd.replica, cd.call_timeout_ms,
+			    &cd.writes);
+	if (r < 0)
+		return log_error_errno(r, "Cannot create the write queue");
 	r = transport_new(cd.loop, standalone, &events, NULL, &cd.transport);
 	if (r < 0)
 		return log_error_errno(r, "Cannot start the transport");
@@ -258,6 +270,10 @@ static int clusterd_start(qb_loop_t *loop, const struct daemon_options *opts)
 	r = expected_new(&cd, &expected);
 	if (r < 0)
 		return r;
+	r = configfs_new(&cd, mount_arg ? mount_arg : settings.mount_dir,
+			 &configfs);
+	if (r < 0)
+		return r; /* logged */
 	write_pidfile();
 	return 0;
 }
@@ -270,6 +286,9 @@ static void clusterd_stop(void)
 	join_server_free(join_server);
 	expected_free(expected);
 	corosync_conf_free(corosync_conf);
+	write_queue_free(cd.writes); /* answers every waiting write */
+	cd.writes = NULL;
+	configfs_free(configfs);
 	ipc_server_free(cd.ipc);
 	ipc_locks_free(locks_ipc);
 	ipc_status_free(status_ipc);
@@ -287,6 +306,33 @@ static void clusterd_stop(void)
 		close(lock_fd);
 }
 
+/* Take clusterd's own options out of ARGV (the rest is lib/daemon_args.c's).
+ * Returns the new argc, or -1 after a usage error. */
+static int take_mount_args(int argc, char **argv)
+{
+	int n = 1;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--no-mount") == 0) {
+			mount_arg = "";
+		} else if (strcmp(argv[i], "--mount") == 0) {
+			if (i + 1 >= argc || argv[i + 1][0] != '/') {
+				fprintf(stderr, "clusterd: --mount needs an "
+						"absolute directory\n");
+				return -1;
+			}
+			mount_arg = argv[++i];
+		} else if (strncmp(argv[i], "--mount=", 8) == 0 &&
+			   argv[i][8] == '/') {
+			mount_arg = argv[i] + 8;
+		} else {
+			argv[n++] = argv[i];
+		}
+	}
+	argv[n] = NULL;
+	return n;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct daemon_info info = {
@@ -295,8 +341,14 @@ int main(int argc, char **argv)
 	    .default_config = SYSCONFDIR "/clusterd/clusterd.conf",
 	    .config_key = settings_apply_key,
 	    .config_userdata = &settings,
+	    .extra_usage = "      --mount DIR      mount the configuration "
+			   "filesystem at DIR\n"
+			   "      --no-mount       do not mount it\n",
 	};
 
 	settings_default(&settings);
+	argc = take_mount_args(argc, argv);
+	if (argc < 0)
+		return 2;
 	return daemon_main(argc, argv, &info, clusterd_start, clusterd_stop);
 }

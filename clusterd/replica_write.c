@@ -8,6 +8,7 @@
  * and on the view, both equal across the view after sync.
  */
 #include "replica_internal.h"
+#include "guest_ids.h"
 #include "log.h"
 
 #include <errno.h>
@@ -91,9 +92,13 @@ static int apply_op(struct replica *r, const Clusterd__WriteOp *op)
 {
 	struct tree_op_ctx ctx = {.writer = op->origin_nodeid,
 				  .mtime_ms = op->mtime_ms};
+	int err;
 
 	switch (op->op_case) {
 	case CLUSTERD__WRITE_OP__OP_PUT:
+		err = guest_id_check_unique(r->tree, op->put->path, NULL);
+		if (err < 0)
+			return err;
 		return tree_put(r->tree, op->put->path, op->put->data.data,
 				op->put->data.len, op->put->check_version,
 				op->put->expected_version, &ctx);
@@ -102,6 +107,10 @@ static int apply_op(struct replica *r, const Clusterd__WriteOp *op)
 	case CLUSTERD__WRITE_OP__OP_MKDIR:
 		return tree_mkdir(r->tree, op->mkdir->path, &ctx);
 	case CLUSTERD__WRITE_OP__OP_RENAME:
+		err = guest_id_check_unique(r->tree, op->rename->to,
+					    op->rename->from);
+		if (err < 0)
+			return err;
 		return tree_rename(r->tree, op->rename->from, op->rename->to,
 				   &ctx);
 	default: return -EINVAL;

@@ -18,6 +18,7 @@ void settings_default(struct clusterd_settings *s)
 	snprintf(s->run_dir, sizeof(s->run_dir), "%s/clusterd", RUNSTATEDIR);
 	snprintf(s->corosync_conf, sizeof(s->corosync_conf),
 		 "%s/corosync/corosync.conf", SYSCONFDIR);
+	snprintf(s->mount_dir, sizeof(s->mount_dir), "%s/cluster", SYSCONFDIR);
 	s->sync_mode = STORE_SYNC_FULL;
 	tree_limits_default(&s->limits);
 	s->call_timeout_ms = 10000;
@@ -72,6 +73,13 @@ int settings_apply_key(const char *key, const char *value, unsigned line,
 		return set_path(s->run_dir, value, line, err);
 	if (strcmp(key, "corosync_conf") == 0)
 		return set_path(s->corosync_conf, value, line, err);
+	if (strcmp(key, "mount") == 0) {
+		if (!*value || strcmp(value, "none") == 0) {
+			s->mount_dir[0] = '\0';
+			return 0;
+		}
+		return set_path(s->mount_dir, value, line, err);
+	}
 	if (strcmp(key, "sync") == 0) {
 		if (strcmp(value, "full") == 0)
 			s->sync_mode = STORE_SYNC_FULL;

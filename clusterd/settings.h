@@ -14,6 +14,7 @@ struct clusterd_settings {
 	char data_dir[PATH_MAX];      /* database and lock */
 	char run_dir[PATH_MAX];	      /* pidfile */
 	char corosync_conf[PATH_MAX]; /* absent: run standalone */
+	char mount_dir[PATH_MAX];     /* FUSE mount point; "": none */
 	enum store_sync_mode sync_mode;
 	struct tree_limits limits;
 	uint64_t call_timeout_ms;

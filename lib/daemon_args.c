@@ -27,9 +27,11 @@ static void usage(const struct daemon_info *info, FILE *out)
 		"  -c, --config FILE    configuration file (default %s)\n"
 		"  -h, --help           show this help and exit\n"
 		"  -V, --version        show the version and exit\n"
+		"%s"
 		"\n"
 		"See %s(8).\n",
-		info->name, info->summary, info->default_config, info->name);
+		info->name, info->summary, info->default_config,
+		info->extra_usage ? info->extra_usage : "", info->name);
 }
 
 int daemon_parse_args(int argc, char **argv, const struct daemon_info *info,

@@ -15,6 +15,8 @@ struct daemon_info {
 	/* Keys of the daemon's own, besides "debug"; may be NULL. */
 	kvconf_entry_fn config_key;
 	void *config_userdata;
+	/* Lines of the daemon's own options for --help; may be NULL. */
+	const char *extra_usage;
 };
 
 struct daemon_options {

@@ -75,3 +75,4 @@ tests_tools_cd_cpg_garble_LDADD = proto/libcdproto.la $(CPG_LIBS) \
 $(tests_tools_cd_cpg_garble_OBJECTS): proto/clusterd.pb-c.h
 include $(srcdir)/tests/ha/ha.mk
 include $(srcdir)/tests/integration/lifecycle.mk
+include $(srcdir)/tests/integration/configfs.mk

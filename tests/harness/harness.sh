@@ -236,7 +236,9 @@ h_service_corosync() {
 }
 
 # clusterd from the build tree, with a per-node configuration file (the
-# node's /etc/corosync, /var/lib/clusterd and /run are its own already).
+# node's /etc/corosync, /var/lib/clusterd and /run are its own already). It
+# mounts its configuration filesystem (configfs) at the node's own
+# /etc/cluster, its default mount point.
 H_CLUSTERD=${H_CLUSTERD:-${top_builddir:-.}/clusterd/clusterd}
 H_CLUSTERCTL=${H_CLUSTERCTL:-${top_builddir:-.}/cli/clusterctl}
 H_CLUSTERD_CONF=${H_CLUSTERD_CONF:-}

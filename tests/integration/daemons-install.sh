@@ -49,8 +49,8 @@ case $err in *"bad.conf:2: unknown key 'colour'"*) ;; *) fail "unclear error: $e
 
 # Private paths: the test must not touch this machine's /var/lib/clusterd
 # (nor collide with a concurrent run); no corosync.conf: standalone.
-printf 'data_dir: %s\nrun_dir: %s\ncorosync_conf: %s\n' "$dest/data" "$dest/run" \
-	"$dest/no-corosync.conf" >"$dest/private.conf"
+printf 'data_dir: %s\nrun_dir: %s\ncorosync_conf: %s\nmount: none\n' "$dest/data" \
+	"$dest/run" "$dest/no-corosync.conf" >"$dest/private.conf"
 "$bin" -f -c "$dest/private.conf" >"$dest/run.log" 2>&1 &
 pid=$!
 for _ in $(seq 50); do grep -q 'Synced at' "$dest/run.log" && break; sleep 0.1; done
