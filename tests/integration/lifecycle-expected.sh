@@ -55,4 +55,6 @@ h_wait 30 h_expect_probe 1 "quorate=1" || h_fail "votequorum not quorate after e
 h_ctl 1 config put lonely yes || h_fail "write after expected 1"
 grep -q "Expected votes overridden to 1" "$(h_nodedir 1)/log/clusterd.log" ||
 	h_fail "override not logged"
+h_run 1 cat /etc/cluster/.clusterlog | grep -q "expected votes overridden to 1" ||
+	h_fail "override not in the cluster log (.clusterlog)"
 echo PASS
