@@ -1,3 +1,28 @@
+# haagent, its backend loader and the guest backend plugins.
+#
+# Plugins are libtool modules installed in $(backenddir) and loaded with
+# dlopen; each links haagent/libbackend.la (shared helpers) so it needs no
+# symbol of the program that loads it. In the build tree they sit in
+# haagent/backends/.libs (CLUSTERD_BACKEND_DIR for tests).
+backenddir = $(pkglibdir)/backends
+
+noinst_LTLIBRARIES += haagent/libbackend.la haagent/libhaagent.la
+haagent_libbackend_la_SOURCES = haagent/backend.h haagent/backend_util.c
+haagent_libbackend_la_CFLAGS = $(AM_CFLAGS)
+
+# Everything of haagent but main(), for the unit tests.
+haagent_libhaagent_la_SOURCES = \
+	haagent/backend_loader.c haagent/backend_loader.h
+haagent_libhaagent_la_CPPFLAGS = $(AM_CPPFLAGS) -DBACKENDDIR='"$(backenddir)"'
+haagent_libhaagent_la_LIBADD = haagent/libbackend.la -ldl
+
 sbin_PROGRAMS += haagent/haagent
 haagent_haagent_SOURCES = haagent/main.c
-haagent_haagent_LDADD = lib/libcdcommon.la $(QB_LIBS)
+haagent_haagent_LDADD = haagent/libhaagent.la lib/libcdcommon.la $(QB_LIBS)
+
+BACKEND_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared
+backend_LTLIBRARIES = haagent/backends/sim.la
+haagent_backends_sim_la_SOURCES = haagent/backends/sim.c
+haagent_backends_sim_la_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/haagent
+haagent_backends_sim_la_LDFLAGS = $(BACKEND_LDFLAGS)
+haagent_backends_sim_la_LIBADD = haagent/libbackend.la

@@ -73,3 +73,4 @@ tests_tools_cd_cpg_garble_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS) $(CPG_CFLAG
 tests_tools_cd_cpg_garble_LDADD = proto/libcdproto.la $(CPG_LIBS) \
 	$(PROTOBUF_C_LIBS)
 $(tests_tools_cd_cpg_garble_OBJECTS): proto/clusterd.pb-c.h
+include $(srcdir)/tests/unit/guests.mk
