@@ -26,3 +26,15 @@ haagent_backends_sim_la_SOURCES = haagent/backends/sim.c
 haagent_backends_sim_la_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/haagent
 haagent_backends_sim_la_LDFLAGS = $(BACKEND_LDFLAGS)
 haagent_backends_sim_la_LIBADD = haagent/libbackend.la
+
+backend_LTLIBRARIES += haagent/backends/qemu.la
+haagent_backends_qemu_la_SOURCES = haagent/backends/qemu.c \
+	haagent/backends/qemu_internal.h haagent/backends/qemu_proc.c \
+	haagent/backends/qemu_migrate.c \
+	haagent/backends/qemu_cmdline.c haagent/backends/qemu_cmdline.h \
+	haagent/backends/qmp.c haagent/backends/qmp.h \
+	lib/guest_conf.c lib/kvconf.c
+haagent_backends_qemu_la_CFLAGS = $(AM_CFLAGS) $(JSON_CFLAGS) \
+	-I$(top_srcdir)/haagent
+haagent_backends_qemu_la_LDFLAGS = $(BACKEND_LDFLAGS)
+haagent_backends_qemu_la_LIBADD = haagent/libbackend.la $(JSON_LIBS)

@@ -25,3 +25,20 @@ tests_unit_backend_badabi_la_LDFLAGS = $(BROKEN_LDFLAGS)
 tests_unit_backend_nostart_la_SOURCES = tests/unit/backend-broken.c
 tests_unit_backend_nostart_la_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/haagent -DBROKEN_NOSTART
 tests_unit_backend_nostart_la_LDFLAGS = $(BROKEN_LDFLAGS)
+
+# Drives one backend operation; used by tests/integration/guest-*.sh and
+# bench/guest-migrate.
+check_PROGRAMS += tests/tools/cd-backend
+tests_tools_cd_backend_SOURCES = tests/tools/cd-backend.c
+tests_tools_cd_backend_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/haagent
+tests_tools_cd_backend_LDADD = haagent/libhaagent.la lib/libcdcommon.la \
+	proto/libcdproto.la $(QB_LIBS) $(PROTOBUF_C_LIBS)
+
+guest_unit_tests += tests/unit/test-qemu-cmdline
+check_PROGRAMS += tests/unit/test-qemu-cmdline
+TESTS += tests/unit/test-qemu-cmdline
+tests_unit_test_qemu_cmdline_SOURCES = tests/unit/test-qemu-cmdline.c \
+	haagent/backends/qemu_cmdline.c
+tests_unit_test_qemu_cmdline_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/haagent \
+	-I$(top_srcdir)/haagent/backends
+tests_unit_test_qemu_cmdline_LDADD = haagent/libbackend.la $(UNIT_LDADD)

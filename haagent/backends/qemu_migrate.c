@@ -1,0 +1,230 @@
+/*
+ * Live migration of the QEMU backend (the protocol is in backend.h).
+ *
+ * The target runs the same command line with "-S -incoming tcp:0.0.0.0:
+ * PORT": it receives the state and stays paused. The source runs QMP
+ * "migrate" and polls "query-migrate" until "completed" (the source is
+ * then paused in "postmigrate"), "failed" or "cancelled"; a migration
+ * whose transferred bytes stop growing for MIGRATE_STALL_MS (a cut
+ * network, a frozen target) is cancelled. QEMU resumes a source whose
+ * migration failed by itself; resume() covers the window after
+ * completion, when the caller could not move the configuration.
+ */
+#include "qemu_internal.h"
+#include "macro.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define MIGRATE_POLL_MS	 5
+#define MIGRATE_STALL_MS 15000
+#define INCOMING_WAIT_MS 30000
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(unsigned ms)
+{
+	nanosleep(&(struct timespec){ms / 1000, (ms % 1000) * 1000000L}, NULL);
+}
+
+int qemu_migrate_in_prepare(void *state, const struct guest_conf *c,
+			    uint16_t port, struct backend_error *err)
+{
+	if (port == 0)
+		return backend_fail(err, EINVAL, "migration port 0");
+	return qemu_launch(state, c, port, err);
+}
+
+static int qmp_run(struct qmp *m, uint32_t id, const char *cmd,
+		   json_object *args, json_object **ret,
+		   struct backend_error *err)
+{
+	char desc[200] = "";
+	int r = qmp_execute(m, cmd, args, QEMU_QMP_TIMEOUT_MS, ret, desc,
+			    sizeof(desc));
+
+	if (r < 0)
+		return backend_fail(err, r, "guest %u: QMP %s: %s", id, cmd,
+				    desc[0] ? desc : strerror(-r));
+	return 0;
+}
+
+static int start_migration(struct qmp *m, uint32_t id, const char *host,
+			   uint16_t port, uint64_t bandwidth,
+			   struct backend_error *err)
+{
+	json_object *params = json_object_new_object();
+	json_object *args = json_object_new_object();
+	char uri[300];
+	int r;
+
+	json_object_object_add(params, "max-bandwidth",
+			       json_object_new_int64((int64_t)bandwidth));
+	r = qmp_run(m, id, "migrate-set-parameters", params, NULL, err);
+	json_object_put(params);
+	snprintf(uri, sizeof(uri), "tcp:%s:%u", host, port);
+	json_object_object_add(args, "uri", json_object_new_string(uri));
+	if (r == 0)
+		r = qmp_run(m, id, "migrate", args, NULL, err);
+	json_object_put(args);
+	return r;
+}
+
+static uint64_t ram_field(json_object *info, const char *key)
+{
+	json_object *ram, *v;
+
+	if (!json_object_object_get_ex(info, "ram", &ram) ||
+	    !json_object_object_get_ex(ram, key, &v))
+		return 0;
+	return (uint64_t)json_object_get_int64(v);
+}
+
+struct watch {
+	uint64_t transferred;
+	long long last_change, last_report;
+};
+
+/* 1 while the migration goes on, 0 when completed, -errno on failure. */
+static int poll_once(struct qmp *m, const struct guest_conf *c, struct watch *w,
+		     backend_progress_fn progress, void *userdata,
+		     struct backend_error *err)
+{
+	json_object *info = NULL;
+	const char *status, *desc;
+	uint64_t done;
+	long long now = mono_ms();
+	int r = qmp_run(m, c->id, "query-migrate", NULL, &info, err);
+
+	if (r < 0)
+		return r;
+	status = qmp_get_string(info, "status");
+	done = ram_field(info, "transferred");
+	if (done != w->transferred)
+		w->transferred = done, w->last_change = now;
+	if (!status)
+		r = backend_fail(err, EPROTO, "guest %u: no migration status",
+				 c->id);
+	else if (strcmp(status, "completed") == 0)
+		r = 0;
+	else if (strcmp(status, "failed") == 0 ||
+		 strcmp(status, "cancelled") == 0) {
+		desc = qmp_get_string(info, "error-desc");
+		r = backend_fail(err, EIO, "guest %u: migration %s: %s", c->id,
+				 status, desc ? desc : "no reason given");
+	} else
+		r = 1;
+	if (progress && (r == 0 || now - w->last_report >= 500)) {
+		progress(userdata, done, ram_field(info, "total"), status);
+		w->last_report = now;
+	}
+	json_object_put(info);
+	return r;
+}
+
+static int watch_migration(struct qmp *m, const struct guest_conf *c,
+			   backend_progress_fn progress, void *userdata,
+			   struct backend_error *err)
+{
+	struct watch w = {.last_change = mono_ms()};
+	int r;
+
+	while ((r = poll_once(m, c, &w, progress, userdata, err)) == 1) {
+		if (mono_ms() - w.last_change > MIGRATE_STALL_MS) {
+			qmp_run(m, c->id, "migrate_cancel", NULL, NULL, NULL);
+			/* Wait for QEMU to give up, so the source runs. */
+			for (int i = 0; i < 1000; i++) {
+				if (poll_once(m, c, &w, NULL, NULL, NULL) != 1)
+					break;
+				sleep_ms(10);
+			}
+			return backend_fail(err, ETIMEDOUT,
+					    "guest %u: migration stalled for "
+					    "%d s, cancelled",
+					    c->id, MIGRATE_STALL_MS / 1000);
+		}
+		sleep_ms(MIGRATE_POLL_MS);
+	}
+	return r;
+}
+
+int qemu_migrate_out(void *state, const struct guest_conf *c, const char *host,
+		     uint16_t port, backend_progress_fn progress,
+		     void *userdata, struct backend_error *err)
+{
+	struct qemu *q = state;
+	struct qmp *m = NULL;
+	int r;
+
+	if (qemu_running_pid(q, c->id) <= 0)
+		return backend_fail(err, ESRCH, "guest %u is not running",
+				    c->id);
+	r = qemu_qmp(q, c->id, &m, err);
+	if (r < 0)
+		return r;
+	r = start_migration(m, c->id, host, port, q->max_bandwidth, err);
+	if (r == 0)
+		r = watch_migration(m, c, progress, userdata, err);
+	qmp_close(m);
+	return r;
+}
+
+/* Wait until the target has loaded the whole state ("inmigrate" ends). */
+static int wait_incoming(struct qmp *m, uint32_t id, struct backend_error *err)
+{
+	long long deadline = mono_ms() + INCOMING_WAIT_MS;
+
+	for (;;) {
+		json_object *ret = NULL;
+		const char *s;
+		bool loading;
+		int r = qmp_run(m, id, "query-status", NULL, &ret, err);
+
+		if (r < 0)
+			return r;
+		s = qmp_get_string(ret, "status");
+		loading = s && strcmp(s, "inmigrate") == 0;
+		json_object_put(ret);
+		if (!loading)
+			return 0;
+		if (mono_ms() > deadline)
+			return backend_fail(err, ETIMEDOUT,
+					    "guest %u: incoming migration "
+					    "does not finish",
+					    id);
+		sleep_ms(2);
+	}
+}
+
+int qemu_migrate_in_finish(void *state, const struct guest_conf *c, int resume,
+			   struct backend_error *err)
+{
+	struct qemu *q = state;
+	struct qmp *m = NULL;
+	int r;
+
+	if (!resume)
+		return qemu_kill(q, c, err);
+	r = qemu_qmp(q, c->id, &m, err);
+	if (r < 0)
+		return r;
+	r = wait_incoming(m, c->id, err);
+	if (r == 0)
+		r = qmp_run(m, c->id, "cont", NULL, NULL, err);
+	qmp_close(m);
+	return r;
+}
+
+int qemu_resume(void *state, const struct guest_conf *c,
+		struct backend_error *err)
+{
+	return qemu_qmp_simple(state, c->id, "cont", NULL, NULL, err);
+}
