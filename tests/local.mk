@@ -74,3 +74,4 @@ tests_tools_cd_cpg_garble_LDADD = proto/libcdproto.la $(CPG_LIBS) \
 	$(PROTOBUF_C_LIBS)
 $(tests_tools_cd_cpg_garble_OBJECTS): proto/clusterd.pb-c.h
 include $(srcdir)/tests/unit/guests.mk
+include $(srcdir)/tests/integration/guests.mk

@@ -1,0 +1,4 @@
+# Integration tests of guests (real QEMU and LXC in harness nodes).
+guest_integration_tests = tests/integration/guest-qemu-backend.sh
+TESTS += $(guest_integration_tests)
+EXTRA_DIST += $(guest_integration_tests)
