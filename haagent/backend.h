@@ -72,6 +72,10 @@ struct guest_usage {
 	uint64_t rss_bytes; /* resident memory of the guest's processes */
 };
 
+/* Uptime (UPTIME_MS) and usage (U) of process PID from /proc; either may
+ * be NULL. 0 or -ESRCH. */
+int backend_proc_usage(pid_t pid, uint64_t *uptime_ms, struct guest_usage *u);
+
 /* Where a backend keeps things; fixed for the life of the process. */
 struct backend_env {
 	const char *run_dir;	 /* runtime state, e.g. /run/clusterd */

@@ -38,3 +38,10 @@ haagent_backends_qemu_la_CFLAGS = $(AM_CFLAGS) $(JSON_CFLAGS) \
 	-I$(top_srcdir)/haagent
 haagent_backends_qemu_la_LDFLAGS = $(BACKEND_LDFLAGS)
 haagent_backends_qemu_la_LIBADD = haagent/libbackend.la $(JSON_LIBS)
+
+backend_LTLIBRARIES += haagent/backends/lxc.la
+haagent_backends_lxc_la_SOURCES = haagent/backends/lxc.c
+haagent_backends_lxc_la_CFLAGS = $(AM_CFLAGS) $(LXC_CFLAGS) \
+	-I$(top_srcdir)/haagent
+haagent_backends_lxc_la_LDFLAGS = $(BACKEND_LDFLAGS)
+haagent_backends_lxc_la_LIBADD = haagent/libbackend.la $(LXC_LIBS)

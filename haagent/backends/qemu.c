@@ -175,45 +175,11 @@ static int qemu_shutdown(void *state, const struct guest_conf *c,
 	return qemu_kill(q, c, err);
 }
 
-/* Fields 14 (utime), 15 (stime) and 22 (starttime) of /proc/PID/stat. */
-static int proc_stat(pid_t pid, unsigned long long *cpu_ticks,
-		     unsigned long long *start_ticks)
-{
-	char path[64], buf[1024], *p;
-	_cleanup_fclose_ FILE *f = NULL;
-	unsigned long long ut, st, start;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "re");
-	if (!f || !fgets(buf, sizeof(buf), f))
-		return -ESRCH;
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 2,
-			 "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu "
-			 "%llu %*d %*d %*d %*d %*d %*d %llu",
-			 &ut, &st, &start) != 3)
-		return -EIO;
-	*cpu_ticks = ut + st;
-	*start_ticks = start;
-	return 0;
-}
-
-static uint64_t uptime_ms_of(unsigned long long start_ticks)
-{
-	_cleanup_fclose_ FILE *f = fopen("/proc/uptime", "re");
-	double up = 0, started = (double)start_ticks / sysconf(_SC_CLK_TCK);
-
-	if (!f || fscanf(f, "%lf", &up) != 1 || up < started)
-		return 0;
-	return (uint64_t)((up - started) * 1000);
-}
-
 static int qemu_status(void *state, const struct guest_conf *c,
 		       struct guest_status *st, struct backend_error *err)
 {
 	struct qemu *q = state;
 	json_object *ret = NULL;
-	unsigned long long cpu, start;
 	const char *s;
 	int r;
 
@@ -222,8 +188,7 @@ static int qemu_status(void *state, const struct guest_conf *c,
 	st->pid = qemu_running_pid(q, c->id);
 	if (st->pid <= 0)
 		return st->pid = 0, 0;
-	if (proc_stat(st->pid, &cpu, &start) == 0)
-		st->uptime_ms = uptime_ms_of(start);
+	backend_proc_usage(st->pid, &st->uptime_ms, NULL);
 	r = qemu_qmp_simple(q, c->id, "query-status", NULL, &ret, err);
 	if (r < 0) {
 		st->state = GUEST_STATE_UNKNOWN;
@@ -240,18 +205,10 @@ static int qemu_usage(void *state, const struct guest_conf *c,
 		      struct guest_usage *u, struct backend_error *err)
 {
 	pid_t pid = qemu_running_pid(state, c->id);
-	unsigned long long cpu, start, pages = 0;
-	char path[64];
-	_cleanup_fclose_ FILE *f = NULL;
 
 	*u = (struct guest_usage){};
-	if (pid <= 0 || proc_stat(pid, &cpu, &start) < 0)
-		return 0;
-	u->cpu_ns = cpu * (1000000000ull / sysconf(_SC_CLK_TCK));
-	snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
-	f = fopen(path, "re");
-	if (f && fscanf(f, "%*u %llu", &pages) == 1)
-		u->rss_bytes = pages * (uint64_t)sysconf(_SC_PAGESIZE);
+	if (pid > 0)
+		backend_proc_usage(pid, NULL, u);
 	return 0;
 }
 
