@@ -22,6 +22,7 @@ static const struct {
     {"config", config_main}, {"members", members_main},
     {"watch", watch_main},   {"lock", lock_main},
     {"locks", locks_main},   {"node-status", node_status_main},
+    {"guest", guest_main},
 };
 
 void cli_ctx_init(struct cli_ctx *ctx, cli_call_fn call, void *call_data)

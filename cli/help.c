@@ -51,6 +51,7 @@ const char cli_help_main[] =
     "  node-status set KEY VAL  publish this node's KEY\n"
     "  node-status get NODE KEY print a node's KEY\n"
     "  node-status ls [NODE]    list the status entries of the nodes\n"
+    "  guest COMMAND [ID]       create, start, stop, list, migrate guests\n"
     "\n" GLOBAL_OPTIONS "\n"
     "Paths name entries of the tree from its root, such as\n"
     "nodes/n1/qemu/100.conf; a leading '/' is ignored. Changes need quorum\n"

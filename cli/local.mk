@@ -17,7 +17,9 @@ cli_libcli_la_SOURCES = \
 	cli/table.c \
 	cli/format.c \
 	cli/errors.c \
-	cli/help.c
+	cli/help.c \
+	cli/guest.h cli/guest_cmd.c cli/guest_tree.c cli/guest_output.c \
+	cli/guest_help.c
 cli_libcli_la_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS) $(JSON_CFLAGS)
 cli_libcli_la_LIBADD = $(JSON_LIBS)
 # The generated header, also when a single target is made.

@@ -18,7 +18,8 @@ clusterd_libclusterdcore_la_SOURCES = \
 	clusterd/ipc_locks.h clusterd/ipc_status.c \
 	clusterd/watchdog.c clusterd/watchdog.h \
 	clusterd/corosync_conf.c clusterd/corosync_conf.h \
-	clusterd/ipc_watch.c clusterd/ipc_watch.h
+	clusterd/ipc_watch.c clusterd/ipc_watch.h \
+	clusterd/relay.c clusterd/relay.h
 clusterd_libclusterdcore_la_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) \
 	$(PROTOBUF_C_CFLAGS) $(CPG_CFLAGS) $(CMAP_CFLAGS) $(CFG_CFLAGS)
 clusterd_libclusterdcore_la_LIBADD = proto/libcdproto.la $(SQLITE_LIBS) \

@@ -12,13 +12,20 @@ haagent_libbackend_la_CFLAGS = $(AM_CFLAGS)
 
 # Everything of haagent but main(), for the unit tests.
 haagent_libhaagent_la_SOURCES = \
-	haagent/backend_loader.c haagent/backend_loader.h
+	haagent/backend_loader.c haagent/backend_loader.h \
+	haagent/cdcall.c haagent/cdcall.h \
+	haagent/lrm.c haagent/lrm_migrate.c haagent/lrm.h \
+	haagent/agent.c haagent/agent.h
 haagent_libhaagent_la_CPPFLAGS = $(AM_CPPFLAGS) -DBACKENDDIR='"$(backenddir)"'
-haagent_libhaagent_la_LIBADD = haagent/libbackend.la -ldl
+haagent_libhaagent_la_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS) -pthread
+haagent_libhaagent_la_LIBADD = haagent/libbackend.la -ldl -lpthread
+$(haagent_libhaagent_la_OBJECTS): proto/clusterd.pb-c.h
 
 sbin_PROGRAMS += haagent/haagent
 haagent_haagent_SOURCES = haagent/main.c
-haagent_haagent_LDADD = haagent/libhaagent.la lib/libcdcommon.la $(QB_LIBS)
+haagent_haagent_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS)
+haagent_haagent_LDADD = haagent/libhaagent.la lib/libcdcommon.la \
+	proto/libcdproto.la $(QB_LIBS) $(PROTOBUF_C_LIBS) -lpthread
 
 BACKEND_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared
 backend_LTLIBRARIES = haagent/backends/sim.la

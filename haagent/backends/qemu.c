@@ -108,10 +108,7 @@ static int create_disk(struct qemu *q, const struct guest_conf *c, unsigned i,
 	if (access(path, F_OK) == 0)
 		return 0;
 	if (!d->size)
-		return backend_fail(err, ENOENT,
-				    "guest %u: disk%u: %s does not exist and "
-				    "has no size to create it with",
-				    c->id, i, path);
+		return 0; /* to be provided; start() says so if it is not */
 	snprintf(size, sizeof(size), "%llu", (unsigned long long)d->size);
 	pid = fork();
 	if (pid == 0) {

@@ -1,0 +1,264 @@
+/*
+ * Blocking calls to the local clusterd for haagent (see cdcall.h).
+ */
+#include "cdcall.h"
+#include "macro.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void set_msg(char *msg, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void set_msg(char *msg, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!msg)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, CDCALL_MSG, fmt, ap);
+	va_end(ap);
+}
+
+/* Send REQ; 0 and *REPLY, or -errno with MSG. */
+static int call(struct ipc_client *c, Clusterd__Request *req, int timeout_ms,
+		Clusterd__Reply **reply, char *msg)
+{
+	int r = ipc_client_call(c, req, timeout_ms, reply);
+
+	if (r < 0) {
+		set_msg(msg, "clusterd: %s", ipc_client_strerror(r));
+		return r;
+	}
+	if ((*reply)->errno_code) {
+		r = -(*reply)->errno_code;
+		if (msg)
+			snprintf(msg, CDCALL_MSG, "%s",
+				 (*reply)->error_message &&
+					 (*reply)->error_message[0]
+				     ? (*reply)->error_message
+				     : strerror(-r));
+		ipc_client_reply_free(*reply);
+		*reply = NULL;
+	}
+	return r;
+}
+
+int cdcall_get(struct ipc_client *c, const char *path, char **data, char *msg)
+{
+	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
+	Clusterd__GetRequest get = CLUSTERD__GET_REQUEST__INIT;
+	Clusterd__Reply *reply = NULL;
+	int r;
+
+	get.path = (char *)path;
+	req.op_case = CLUSTERD__REQUEST__OP_GET;
+	req.get = &get;
+	r = call(c, &req, CDCALL_TIMEOUT_MS, &reply, msg);
+	if (r < 0)
+		return r;
+	if (reply->result_case != CLUSTERD__REPLY__RESULT_GET)
+		r = -EPROTO;
+	else if (!(*data = strndup((char *)reply->get->data.data,
+				   reply->get->data.len)))
+		r = -ENOMEM;
+	ipc_client_reply_free(reply);
+	return r;
+}
+
+void cdcall_names_free(char **names, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		free(names[i]);
+	free(names);
+}
+
+int cdcall_list(struct ipc_client *c, const char *path, char ***names,
+		size_t *count, char *msg)
+{
+	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
+	Clusterd__ListRequest list = CLUSTERD__LIST_REQUEST__INIT;
+	Clusterd__Reply *reply = NULL;
+	char **v;
+	size_t n;
+	int r;
+
+	list.path = (char *)path;
+	req.op_case = CLUSTERD__REQUEST__OP_LIST;
+	req.list = &list;
+	r = call(c, &req, CDCALL_TIMEOUT_MS, &reply, msg);
+	if (r < 0)
+		return r;
+	n = reply->result_case == CLUSTERD__REPLY__RESULT_LIST
+		? reply->list->n_entries
+		: 0;
+	v = calloc(n + 1, sizeof(*v));
+	for (size_t i = 0; v && i < n; i++) {
+		const char *p = reply->list->entries[i]->path;
+		const char *base = strrchr(p, '/');
+
+		v[i] = strdup(base ? base + 1 : p);
+		if (!v[i]) {
+			cdcall_names_free(v, i);
+			v = NULL;
+		}
+	}
+	ipc_client_reply_free(reply);
+	if (!v)
+		return -ENOMEM;
+	*names = v;
+	*count = n;
+	return 0;
+}
+
+int cdcall_rename(struct ipc_client *c, const char *from, const char *to,
+		  char *msg)
+{
+	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
+	Clusterd__RenameRequest mv = CLUSTERD__RENAME_REQUEST__INIT;
+	Clusterd__Reply *reply = NULL;
+	int r;
+
+	mv.from = (char *)from;
+	mv.to = (char *)to;
+	req.op_case = CLUSTERD__REQUEST__OP_RENAME;
+	req.rename = &mv;
+	r = call(c, &req, CDCALL_TIMEOUT_MS, &reply, msg);
+	ipc_client_reply_free(reply);
+	return r;
+}
+
+int cdcall_mkdir_parents(struct ipc_client *c, const char *path, char *msg)
+{
+	char dir[256];
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	for (char *p = strchr(dir, '/'); p; p = strchr(p + 1, '/')) {
+		Clusterd__Request req = CLUSTERD__REQUEST__INIT;
+		Clusterd__MkdirRequest mk = CLUSTERD__MKDIR_REQUEST__INIT;
+		Clusterd__Reply *reply = NULL;
+		int r;
+
+		*p = '\0';
+		mk.path = dir;
+		req.op_case = CLUSTERD__REQUEST__OP_MKDIR;
+		req.mkdir = &mk;
+		r = call(c, &req, CDCALL_TIMEOUT_MS, &reply, msg);
+		ipc_client_reply_free(reply);
+		if (r < 0 && r != -EEXIST)
+			return r;
+		*p = '/';
+	}
+	return 0;
+}
+
+int cdcall_remove(struct ipc_client *c, const char *path, char *msg)
+{
+	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
+	Clusterd__RemoveRequest rm = CLUSTERD__REMOVE_REQUEST__INIT;
+	Clusterd__Reply *reply = NULL;
+	int r;
+
+	rm.path = (char *)path;
+	req.op_case = CLUSTERD__REQUEST__OP_REMOVE;
+	req.remove = &rm;
+	r = call(c, &req, CDCALL_TIMEOUT_MS, &reply, msg);
+	ipc_client_reply_free(reply);
+	return r;
+}
+
+static int members(struct ipc_client *c, Clusterd__Reply **reply, char *msg)
+{
+	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
+	Clusterd__MembersRequest m = CLUSTERD__MEMBERS_REQUEST__INIT;
+	int r;
+
+	req.op_case = CLUSTERD__REQUEST__OP_MEMBERS;
+	req.members = &m;
+	r = call(c, &req, CDCALL_TIMEOUT_MS, reply, msg);
+	if (r == 0 &&
+	    (*reply)->result_case != CLUSTERD__REPLY__RESULT_MEMBERS) {
+		ipc_client_reply_free(*reply);
+		return -EPROTO;
+	}
+	return r;
+}
+
+int cdcall_self(struct ipc_client *c, uint32_t *nodeid, char *name, size_t size,
+		char *msg)
+{
+	Clusterd__Reply *reply = NULL;
+	int r = members(c, &reply, msg);
+
+	if (r < 0)
+		return r;
+	*nodeid = reply->members->local_nodeid;
+	r = -ENOENT;
+	for (size_t i = 0; i < reply->members->n_members; i++) {
+		Clusterd__Member *m = reply->members->members[i];
+
+		if (m->nodeid == *nodeid && m->name && m->name[0]) {
+			snprintf(name, size, "%s", m->name);
+			r = 0;
+		}
+	}
+	if (r < 0)
+		set_msg(msg, "%s", "this node has no name in the nodelist");
+	ipc_client_reply_free(reply);
+	return r;
+}
+
+int cdcall_node_address(struct ipc_client *c, const char *node, char *addr,
+			size_t size, char *msg)
+{
+	Clusterd__Reply *reply = NULL;
+	int r = members(c, &reply, msg);
+
+	if (r < 0)
+		return r;
+	r = -ENOENT;
+	for (size_t i = 0; i < reply->members->n_members; i++) {
+		Clusterd__Member *m = reply->members->members[i];
+
+		if (m->name && strcmp(m->name, node) == 0 && m->address &&
+		    m->address[0]) {
+			snprintf(addr, size, "%s", m->address);
+			r = 0;
+		}
+	}
+	if (r < 0)
+		set_msg(msg, "node %s has no address", node);
+	ipc_client_reply_free(reply);
+	return r;
+}
+
+int cdcall_node(struct ipc_client *c, const char *node,
+		Clusterd__GuestRequest *greq, int timeout_ms,
+		Clusterd__GuestReply **out, char *msg)
+{
+	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
+	Clusterd__NodeRequest nr = CLUSTERD__NODE_REQUEST__INIT;
+	Clusterd__Reply *reply = NULL;
+	int r;
+
+	nr.node = (char *)node;
+	nr.guest = greq;
+	nr.timeout_ms = timeout_ms;
+	req.op_case = CLUSTERD__REQUEST__OP_NODE_REQUEST;
+	req.node_request = &nr;
+	r = call(c, &req, timeout_ms + 5000, &reply, msg);
+	if (r < 0)
+		return r;
+	if (out && reply->result_case == CLUSTERD__REPLY__RESULT_GUEST) {
+		*out = reply->guest;
+		reply->guest = NULL;
+		reply->result_case = CLUSTERD__REPLY__RESULT__NOT_SET;
+	} else if (out)
+		*out = NULL;
+	ipc_client_reply_free(reply);
+	return 0;
+}
