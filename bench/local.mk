@@ -3,7 +3,7 @@
 # "make bench" builds them together with everything bench/clusterd-bench
 # runs (the daemon, clusterctl, cd-load).
 EXTRA_PROGRAMS = bench/cpg-floor bench/cd-visible bench/cd-writers
-EXTRA_DIST += bench/clusterd-bench
+EXTRA_DIST += bench/clusterd-bench bench/guest-migrate
 CLEANFILES += $(EXTRA_PROGRAMS)
 
 bench_cpg_floor_SOURCES = bench/cpg-floor.c

@@ -123,7 +123,17 @@ static int poll_once(struct qmp *m, const struct guest_conf *c, struct watch *w,
 	} else
 		r = 1;
 	if (progress && (r == 0 || now - w->last_report >= 500)) {
-		progress(userdata, done, ram_field(info, "total"), status);
+		char state[64];
+		json_object *v;
+
+		/* On completion QEMU says how long the guest was stopped. */
+		if (r == 0 && json_object_object_get_ex(info, "downtime", &v))
+			snprintf(state, sizeof(state),
+				 "completed (QEMU downtime %lld ms)",
+				 (long long)json_object_get_int64(v));
+		else
+			snprintf(state, sizeof(state), "%s", status);
+		progress(userdata, done, ram_field(info, "total"), state);
 		w->last_report = now;
 	}
 	json_object_put(info);
