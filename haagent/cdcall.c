@@ -5,6 +5,7 @@
 #include "macro.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,11 +133,37 @@ int cdcall_rename(struct ipc_client *c, const char *from, const char *to,
 	return r;
 }
 
+/* Is PATH a directory? A local read, unlike mkdir (a replicated write). */
+static bool is_dir(struct ipc_client *c, const char *path)
+{
+	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
+	Clusterd__StatRequest st = CLUSTERD__STAT_REQUEST__INIT;
+	Clusterd__Reply *reply = NULL;
+	bool yes;
+
+	st.path = (char *)path;
+	req.op_case = CLUSTERD__REQUEST__OP_STAT;
+	req.stat = &st;
+	if (call(c, &req, CDCALL_TIMEOUT_MS, &reply, NULL) < 0)
+		return false;
+	yes = reply->result_case == CLUSTERD__REPLY__RESULT_STAT &&
+	      reply->stat->type == CLUSTERD__ENTRY_TYPE__ENTRY_DIR;
+	ipc_client_reply_free(reply);
+	return yes;
+}
+
 int cdcall_mkdir_parents(struct ipc_client *c, const char *path, char *msg)
 {
-	char dir[256];
+	char dir[256], *slash;
 
 	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash) {
+		*slash = '\0';
+		if (is_dir(c, dir))
+			return 0;
+		*slash = '/';
+	}
 	for (char *p = strchr(dir, '/'); p; p = strchr(p + 1, '/')) {
 		Clusterd__Request req = CLUSTERD__REQUEST__INIT;
 		Clusterd__MkdirRequest mk = CLUSTERD__MKDIR_REQUEST__INIT;

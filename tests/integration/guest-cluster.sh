@@ -9,7 +9,8 @@
 #    its config unchanged, no QEMU left on the target;
 #  - a busybox LXC container: create, start, attach-check, stop, migrate
 #    (config move) and start on n2, and a restart migration while running;
-#  - list shows every guest with its node and state; destroy.
+#  - list shows every guest with its node and state; a node without
+#    haagent gives a clear error and its guests are listed unknown; destroy.
 set -u
 . "$top_srcdir/tests/harness/harness.sh" || exit 99
 command -v qemu-system-x86_64 >/dev/null || { echo "SKIP: no QEMU"; exit 77; }
@@ -40,8 +41,10 @@ qmp_state() { # NODE ID: the state QMP reports on that node
 	h_run "$1" "$top_builddir/tests/tools/cd-backend" -s "$S" qemu \
 		"$H_DIR/q.conf" "$2" status | sed -n 's/^state=\([a-z]*\) .*/\1/p'
 }
+# haagent itself (an LXC monitor is a fork of it with another cmdline).
 haagent_pid() { ip netns pids "$(h_ns "$1")" | while read -r p; do
-	[ "$(cat "/proc/$p/comm" 2>/dev/null)" = haagent ] && echo "$p"; done; }
+	tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q "^$H_HAAGENT " &&
+		echo "$p"; done; }
 in_tree() { h_ctl 1 config stat "$1" >/dev/null 2>&1; }
 
 # ------------------------------------------------------------ create
@@ -131,6 +134,16 @@ rows=$(jq -r '[.guests[] | "\(.id):\(.node):\(.state)"] | join(" ")' "$H_DIR/lis
 [ "$rows" = "100:n1:running 200:n3:running" ] || h_fail "list: $rows"
 g list | grep -q '^ *100 *qemu *n1 *running' || h_fail "list text: $(g list)"
 g config 100 | grep -q '^memory: 64$' || h_fail "config 100"
+
+# No agent on n3: a clear error, and list shows its guest as unknown.
+pid=$(haagent_pid 3)
+kill "$pid"
+h_wait 10 test ! -e "/proc/$pid" || h_fail "haagent on n3 does not stop"
+out=$(g status 200 2>&1) && h_fail "status without an agent"
+echo "$out" | grep -q 'haagent is not running on n3' || h_fail "no agent: $out"
+g list | grep -q '^ *200 *lxc *n3 *unknown' || h_fail "list without agent: $(g list)"
+h_service_haagent 3
+h_wait 20 state_on 200 n3 running || h_fail "n3's agent back"
 g stop 100 && g destroy 100 || h_fail "stop and destroy 100"
 g stop 200 || h_fail "stop 200"
 echo "guest-cluster: ok"
