@@ -76,6 +76,10 @@ struct guest_usage {
  * be NULL. 0 or -ESRCH. */
 int backend_proc_usage(pid_t pid, uint64_t *uptime_ms, struct guest_usage *u);
 
+/* CLOCK_MONOTONIC in milliseconds; sleep MS milliseconds. */
+long long backend_mono_ms(void);
+void backend_sleep_ms(unsigned ms);
+
 /* Where a backend keeps things; fixed for the life of the process. */
 struct backend_env {
 	const char *run_dir;	 /* runtime state, e.g. /run/clusterd */

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 int backend_fail(struct backend_error *err, int errnum, const char *fmt, ...)
 {
@@ -88,4 +89,17 @@ int backend_proc_usage(pid_t pid, uint64_t *uptime_ms, struct guest_usage *u)
 	if (f && fscanf(f, "%*u %llu", &pages) == 1)
 		u->rss_bytes = pages * (uint64_t)sysconf(_SC_PAGESIZE);
 	return 0;
+}
+
+long long backend_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+void backend_sleep_ms(unsigned ms)
+{
+	nanosleep(&(struct timespec){ms / 1000, (ms % 1000) * 1000000L}, NULL);
 }

@@ -49,6 +49,16 @@ static int call(struct ipc_client *c, Clusterd__Request *req, int timeout_ms,
 	return r;
 }
 
+/* A call whose reply carries nothing but its outcome. */
+static int call_simple(struct ipc_client *c, Clusterd__Request *req, char *msg)
+{
+	Clusterd__Reply *reply = NULL;
+	int r = call(c, req, CDCALL_TIMEOUT_MS, &reply, msg);
+
+	ipc_client_reply_free(reply);
+	return r;
+}
+
 int cdcall_get(struct ipc_client *c, const char *path, char **data, char *msg)
 {
 	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
@@ -121,16 +131,12 @@ int cdcall_rename(struct ipc_client *c, const char *from, const char *to,
 {
 	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
 	Clusterd__RenameRequest mv = CLUSTERD__RENAME_REQUEST__INIT;
-	Clusterd__Reply *reply = NULL;
-	int r;
 
 	mv.from = (char *)from;
 	mv.to = (char *)to;
 	req.op_case = CLUSTERD__REQUEST__OP_RENAME;
 	req.rename = &mv;
-	r = call(c, &req, CDCALL_TIMEOUT_MS, &reply, msg);
-	ipc_client_reply_free(reply);
-	return r;
+	return call_simple(c, &req, msg);
 }
 
 /* Is PATH a directory? A local read, unlike mkdir (a replicated write). */
@@ -167,15 +173,13 @@ int cdcall_mkdir_parents(struct ipc_client *c, const char *path, char *msg)
 	for (char *p = strchr(dir, '/'); p; p = strchr(p + 1, '/')) {
 		Clusterd__Request req = CLUSTERD__REQUEST__INIT;
 		Clusterd__MkdirRequest mk = CLUSTERD__MKDIR_REQUEST__INIT;
-		Clusterd__Reply *reply = NULL;
 		int r;
 
 		*p = '\0';
 		mk.path = dir;
 		req.op_case = CLUSTERD__REQUEST__OP_MKDIR;
 		req.mkdir = &mk;
-		r = call(c, &req, CDCALL_TIMEOUT_MS, &reply, msg);
-		ipc_client_reply_free(reply);
+		r = call_simple(c, &req, msg);
 		if (r < 0 && r != -EEXIST)
 			return r;
 		*p = '/';
@@ -187,15 +191,11 @@ int cdcall_remove(struct ipc_client *c, const char *path, char *msg)
 {
 	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
 	Clusterd__RemoveRequest rm = CLUSTERD__REMOVE_REQUEST__INIT;
-	Clusterd__Reply *reply = NULL;
-	int r;
 
 	rm.path = (char *)path;
 	req.op_case = CLUSTERD__REQUEST__OP_REMOVE;
 	req.remove = &rm;
-	r = call(c, &req, CDCALL_TIMEOUT_MS, &reply, msg);
-	ipc_client_reply_free(reply);
-	return r;
+	return call_simple(c, &req, msg);
 }
 
 static int members(struct ipc_client *c, Clusterd__Reply **reply, char *msg)

@@ -28,14 +28,6 @@
 #define NODE_CALL_MS	60000
 #define LXC_SHUTDOWN_MS 30000
 
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 struct mig {
 	struct lrm *l;
 	struct ipc_client *ops;
@@ -128,7 +120,7 @@ static int switch_over(struct mig *m)
 {
 	struct backend_error err = {};
 	char msg[CDCALL_MSG];
-	long long t0 = mono_ms();
+	long long t0 = backend_mono_ms();
 	int r = cdcall_rename(m->ops, m->g.path, m->target_path, msg);
 
 	if (r < 0) {
@@ -152,7 +144,7 @@ static int switch_over(struct mig *m)
 	lrm_progress(m->res,
 		     "switchover: configuration moved and target "
 		     "resumed in %lld ms",
-		     mono_ms() - t0);
+		     backend_mono_ms() - t0);
 	if (m->g.backend->ops->stop(m->g.backend->state, &m->g.conf, &err) < 0)
 		lrm_progress(m->res, "source QEMU: %s", err.msg);
 	return 0;
@@ -161,7 +153,7 @@ static int switch_over(struct mig *m)
 static int migrate_live(struct mig *m)
 {
 	char addr[64], msg[CDCALL_MSG];
-	long long t0 = mono_ms();
+	long long t0 = backend_mono_ms();
 	int r = cdcall_node_address(m->ops, m->req->target, addr, sizeof(addr),
 				    msg);
 
@@ -172,7 +164,8 @@ static int migrate_live(struct mig *m)
 		r = switch_over(m);
 	if (r == 0)
 		lrm_progress(m->res, "guest %u migrated live to %s in %lld ms",
-			     m->g.conf.id, m->req->target, mono_ms() - t0);
+			     m->g.conf.id, m->req->target,
+			     backend_mono_ms() - t0);
 	return r;
 }
 

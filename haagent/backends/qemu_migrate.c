@@ -22,19 +22,6 @@
 #define MIGRATE_STALL_MS 15000
 #define INCOMING_WAIT_MS 30000
 
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(unsigned ms)
-{
-	nanosleep(&(struct timespec){ms / 1000, (ms % 1000) * 1000000L}, NULL);
-}
-
 int qemu_migrate_in_prepare(void *state, const struct guest_conf *c,
 			    uint16_t port, struct backend_error *err)
 {
@@ -101,7 +88,7 @@ static int poll_once(struct qmp *m, const struct guest_conf *c, struct watch *w,
 	json_object *info = NULL;
 	const char *status, *desc;
 	uint64_t done;
-	long long now = mono_ms();
+	long long now = backend_mono_ms();
 	int r = qmp_run(m, c->id, "query-migrate", NULL, &info, err);
 
 	if (r < 0)
@@ -144,24 +131,24 @@ static int watch_migration(struct qmp *m, const struct guest_conf *c,
 			   backend_progress_fn progress, void *userdata,
 			   struct backend_error *err)
 {
-	struct watch w = {.last_change = mono_ms()};
+	struct watch w = {.last_change = backend_mono_ms()};
 	int r;
 
 	while ((r = poll_once(m, c, &w, progress, userdata, err)) == 1) {
-		if (mono_ms() - w.last_change > MIGRATE_STALL_MS) {
+		if (backend_mono_ms() - w.last_change > MIGRATE_STALL_MS) {
 			qmp_run(m, c->id, "migrate_cancel", NULL, NULL, NULL);
 			/* Wait for QEMU to give up, so the source runs. */
 			for (int i = 0; i < 1000; i++) {
 				if (poll_once(m, c, &w, NULL, NULL, NULL) != 1)
 					break;
-				sleep_ms(10);
+				backend_sleep_ms(10);
 			}
 			return backend_fail(err, ETIMEDOUT,
 					    "guest %u: migration stalled for "
 					    "%d s, cancelled",
 					    c->id, MIGRATE_STALL_MS / 1000);
 		}
-		sleep_ms(MIGRATE_POLL_MS);
+		backend_sleep_ms(MIGRATE_POLL_MS);
 	}
 	return r;
 }
@@ -190,7 +177,7 @@ int qemu_migrate_out(void *state, const struct guest_conf *c, const char *host,
 /* Wait until the target has loaded the whole state ("inmigrate" ends). */
 static int wait_incoming(struct qmp *m, uint32_t id, struct backend_error *err)
 {
-	long long deadline = mono_ms() + INCOMING_WAIT_MS;
+	long long deadline = backend_mono_ms() + INCOMING_WAIT_MS;
 
 	for (;;) {
 		json_object *ret = NULL;
@@ -205,12 +192,12 @@ static int wait_incoming(struct qmp *m, uint32_t id, struct backend_error *err)
 		json_object_put(ret);
 		if (!loading)
 			return 0;
-		if (mono_ms() > deadline)
+		if (backend_mono_ms() > deadline)
 			return backend_fail(err, ETIMEDOUT,
 					    "guest %u: incoming migration "
 					    "does not finish",
 					    id);
-		sleep_ms(2);
+		backend_sleep_ms(2);
 	}
 }
 

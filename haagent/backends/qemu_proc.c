@@ -117,7 +117,7 @@ int qemu_wait_exit(pid_t pid, unsigned timeout_ms)
 	for (unsigned waited = 0; waited <= timeout_ms; waited += 10) {
 		if (gone(pid))
 			return 0;
-		nanosleep(&(struct timespec){0, 10 * 1000000}, NULL);
+		backend_sleep_ms(10);
 	}
 	return -ETIMEDOUT;
 }
