@@ -4,7 +4,10 @@
  * A guest is one daemonized QEMU process per configuration, found again
  * through RUN_DIR/qemu/ID.pid and driven over QMP at RUN_DIR/qemu/ID.qmp
  * (qemu_proc.c). KVM is used when /dev/kvm opens read-write, TCG
- * otherwise. Options: "accel=tcg" forces TCG, "max-bandwidth=SIZE" limits
+ * otherwise. Options: "accel=tcg" forces TCG, "tls-dir=DIR" migrates over
+ * TLS with the x509 credentials in DIR (ca-cert.pem, server-cert.pem,
+ * server-key.pem, client-cert.pem, client-key.pem; the server certificate
+ * names QEMU_TLS_HOSTNAME), "max-bandwidth=SIZE" limits
  * migration traffic per second (default: 16 GiB/s, no limit in effect). Disk
  * images live on shared storage; create() makes missing ones that have a size
  * with qemu-img. Graceful shutdown is an ACPI power-down (system_powerdown)
@@ -50,6 +53,9 @@ static int parse_options(struct qemu *q, const char *opts,
 	     tok = strtok_r(NULL, ",", &save)) {
 		if (strcmp(tok, "accel=tcg") == 0)
 			q->kvm = false;
+		else if (strncmp(tok, "tls-dir=", 8) == 0 && tok[8] == '/' &&
+			 strlen(tok + 8) < sizeof(q->tls_dir))
+			snprintf(q->tls_dir, sizeof(q->tls_dir), "%s", tok + 8);
 		else if (strncmp(tok, "max-bandwidth=", 14) == 0 &&
 			 parse_size(tok + 14, &q->max_bandwidth) == 0 &&
 			 q->max_bandwidth > 0)

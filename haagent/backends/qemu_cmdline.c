@@ -150,7 +150,16 @@ static int push_display(const struct guest_conf *c,
 		r |= push(a, "-display");
 		r |= push(a, "none");
 	}
-	if (o->incoming_port) {
+	if (o->incoming_port && o->tls_dir) {
+		r |= push(a, "-object");
+		r |= push(a,
+			  "tls-creds-x509,id=%s,dir=%s,endpoint=server,"
+			  "verify-peer=on",
+			  QEMU_TLS_ID, o->tls_dir);
+		r |= push(a, "-S");
+		r |= push(a, "-incoming");
+		r |= push(a, "defer");
+	} else if (o->incoming_port) {
 		r |= push(a, "-S");
 		r |= push(a, "-incoming");
 		r |= push(a, "tcp:0.0.0.0:%u", o->incoming_port);

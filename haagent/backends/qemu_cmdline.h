@@ -27,7 +27,13 @@ struct qemu_cmdline_opts {
 	const char *storage_dir; /* relative disk files */
 	bool kvm;		 /* else TCG */
 	uint16_t incoming_port;	 /* 0: a normal start */
+	const char *tls_dir;	 /* incoming over TLS: "-incoming defer" and
+				    the server credentials (QEMU_TLS_ID) */
 };
+
+#define QEMU_TLS_ID	   "clusterd-mig"
+#define QEMU_TLS_CLIENT_ID "clusterd-mig-client"
+#define QEMU_TLS_HOSTNAME  "clusterd-migration"
 
 int qemu_build_argv(const struct guest_conf *c,
 		    const struct qemu_cmdline_opts *o, struct qemu_argv *out,

@@ -19,6 +19,7 @@ struct qemu {
 	char img_binary[256];
 	bool kvm;
 	uint64_t max_bandwidth; /* migration, bytes/s */
+	char tls_dir[512];	/* migration over TLS with these credentials */
 };
 
 void qemu_paths(const struct qemu *q, uint32_t id, char qmp[600],

@@ -2,7 +2,10 @@
  * Live migration of the QEMU backend (the protocol is in backend.h).
  *
  * The target runs the same command line with "-S -incoming tcp:0.0.0.0:
- * PORT": it receives the state and stays paused. The source runs QMP
+ * PORT": it receives the state and stays paused. With TLS (option tls-dir)
+ * the target starts with "-incoming defer" and server credentials, gets
+ * tls-creds set and then listens (migrate-incoming); the source adds
+ * client credentials over QMP before "migrate". The source runs QMP
  * "migrate" and polls "query-migrate" until "completed" (the source is
  * then paused in "postmigrate"), "failed" or "cancelled"; a migration
  * whose transferred bytes stop growing for MIGRATE_STALL_MS (a cut
@@ -22,12 +25,86 @@
 #define MIGRATE_STALL_MS 15000
 #define INCOMING_WAIT_MS 30000
 
+static int qmp_run(struct qmp *m, uint32_t id, const char *cmd,
+		   json_object *args, json_object **ret,
+		   struct backend_error *err);
+
+/* Run CMD with ARGS (consumed) on a fresh connection. */
+static int qmp_run_put(struct qemu *q, uint32_t id, const char *cmd,
+		       json_object *args, struct backend_error *err)
+{
+	int r = qemu_qmp_simple(q, id, cmd, args, NULL, err);
+
+	json_object_put(args);
+	return r;
+}
+
+/* A TLS receiver was started with "-incoming defer": give it its
+ * credentials, then listen. */
+static int listen_tls(struct qemu *q, uint32_t id, uint16_t port,
+		      struct backend_error *err)
+{
+	json_object *params = json_object_new_object();
+	json_object *args = json_object_new_object();
+	char uri[64];
+	int r;
+
+	json_object_object_add(params, "tls-creds",
+			       json_object_new_string(QEMU_TLS_ID));
+	r = qmp_run_put(q, id, "migrate-set-parameters", params, err);
+	snprintf(uri, sizeof(uri), "tcp:0.0.0.0:%u", port);
+	json_object_object_add(args, "uri", json_object_new_string(uri));
+	if (r == 0)
+		r = qmp_run_put(q, id, "migrate-incoming", args, err);
+	else
+		json_object_put(args);
+	return r;
+}
+
 int qemu_migrate_in_prepare(void *state, const struct guest_conf *c,
 			    uint16_t port, struct backend_error *err)
 {
+	struct qemu *q = state;
+	int r;
+
 	if (port == 0)
 		return backend_fail(err, EINVAL, "migration port 0");
-	return qemu_launch(state, c, port, err);
+	r = qemu_launch(q, c, port, err);
+	if (r == 0 && q->tls_dir[0]) {
+		r = listen_tls(q, c->id, port, err);
+		if (r < 0)
+			qemu_kill(q, c, NULL);
+	}
+	return r;
+}
+
+/* Client credentials on the source (again at every migration: the
+ * guest may have arrived here as a TLS receiver). */
+static int client_tls(struct qmp *m, uint32_t id, const char *dir,
+		      json_object *params, struct backend_error *err)
+{
+	json_object *del = json_object_new_object();
+	json_object *add = json_object_new_object();
+	int r;
+
+	json_object_object_add(del, "id",
+			       json_object_new_string(QEMU_TLS_CLIENT_ID));
+	qmp_run(m, id, "object-del", del, NULL, NULL);
+	json_object_put(del);
+	json_object_object_add(add, "qom-type",
+			       json_object_new_string("tls-creds-x509"));
+	json_object_object_add(add, "id",
+			       json_object_new_string(QEMU_TLS_CLIENT_ID));
+	json_object_object_add(add, "dir", json_object_new_string(dir));
+	json_object_object_add(add, "endpoint",
+			       json_object_new_string("client"));
+	r = qmp_run(m, id, "object-add", add, NULL, err);
+	json_object_put(add);
+	json_object_object_add(params, "tls-creds",
+			       json_object_new_string(QEMU_TLS_CLIENT_ID));
+	json_object_object_add(params, "tls-hostname",
+			       json_object_new_string(QEMU_TLS_HOSTNAME));
+	return r;
 }
 
 static int qmp_run(struct qmp *m, uint32_t id, const char *cmd,
@@ -45,17 +122,24 @@ static int qmp_run(struct qmp *m, uint32_t id, const char *cmd,
 }
 
 static int start_migration(struct qmp *m, uint32_t id, const char *host,
-			   uint16_t port, uint64_t bandwidth,
+			   uint16_t port, const struct qemu *q,
 			   struct backend_error *err)
 {
 	json_object *params = json_object_new_object();
 	json_object *args = json_object_new_object();
 	char uri[300];
-	int r;
+	int r = 0;
 
-	json_object_object_add(params, "max-bandwidth",
-			       json_object_new_int64((int64_t)bandwidth));
-	r = qmp_run(m, id, "migrate-set-parameters", params, NULL, err);
+	json_object_object_add(
+	    params, "max-bandwidth",
+	    json_object_new_int64((int64_t)q->max_bandwidth));
+	if (q->tls_dir[0])
+		r = client_tls(m, id, q->tls_dir, params, err);
+	else
+		json_object_object_add(params, "tls-creds",
+				       json_object_new_string(""));
+	if (r == 0)
+		r = qmp_run(m, id, "migrate-set-parameters", params, NULL, err);
 	json_object_put(params);
 	snprintf(uri, sizeof(uri), "tcp:%s:%u", host, port);
 	json_object_object_add(args, "uri", json_object_new_string(uri));
@@ -167,7 +251,7 @@ int qemu_migrate_out(void *state, const struct guest_conf *c, const char *host,
 	r = qemu_qmp(q, c->id, &m, err);
 	if (r < 0)
 		return r;
-	r = start_migration(m, c->id, host, port, q->max_bandwidth, err);
+	r = start_migration(m, c->id, host, port, q, err);
 	if (r == 0)
 		r = watch_migration(m, c, progress, userdata, err);
 	qmp_close(m);

@@ -239,6 +239,7 @@ int qemu_launch(struct qemu *q, const struct guest_conf *c,
 	    .storage_dir = q->storage,
 	    .kvm = q->kvm,
 	    .incoming_port = incoming_port,
+	    .tls_dir = q->tls_dir[0] ? q->tls_dir : NULL,
 	};
 	struct qemu_argv argv = {};
 	int r;
