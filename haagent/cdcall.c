@@ -126,6 +126,22 @@ int cdcall_list(struct ipc_client *c, const char *path, char ***names,
 	return 0;
 }
 
+int cdcall_put_new(struct ipc_client *c, const char *path, const char *data,
+		   char *msg)
+{
+	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
+	Clusterd__PutRequest put = CLUSTERD__PUT_REQUEST__INIT;
+
+	put.path = (char *)path;
+	put.data.data = (uint8_t *)data;
+	put.data.len = strlen(data);
+	put.check_version = true;
+	put.expected_version = 0;
+	req.op_case = CLUSTERD__REQUEST__OP_PUT;
+	req.put = &put;
+	return call_simple(c, &req, msg);
+}
+
 int cdcall_rename(struct ipc_client *c, const char *from, const char *to,
 		  char *msg)
 {

@@ -20,6 +20,9 @@ int cdcall_get(struct ipc_client *c, const char *path, char **data, char *msg);
 int cdcall_list(struct ipc_client *c, const char *path, char ***names,
 		size_t *count, char *msg);
 void cdcall_names_free(char **names, size_t count);
+/* Create file PATH with DATA; -EEXIST when it exists. */
+int cdcall_put_new(struct ipc_client *c, const char *path, const char *data,
+		   char *msg);
 int cdcall_rename(struct ipc_client *c, const char *from, const char *to,
 		  char *msg);
 /* Create the missing directories above PATH. */

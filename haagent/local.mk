@@ -15,7 +15,8 @@ haagent_libhaagent_la_SOURCES = \
 	haagent/backend_loader.c haagent/backend_loader.h \
 	haagent/cdcall.c haagent/cdcall.h \
 	haagent/lrm.c haagent/lrm_migrate.c haagent/lrm.h \
-	haagent/agent.c haagent/agent.h
+	haagent/agent.c haagent/agent.h \
+	haagent/migration_tls.c haagent/migration_tls.h
 haagent_libhaagent_la_CPPFLAGS = $(AM_CPPFLAGS) -DBACKENDDIR='"$(backenddir)"'
 haagent_libhaagent_la_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS) -pthread
 haagent_libhaagent_la_LIBADD = haagent/libbackend.la -ldl -lpthread

@@ -9,6 +9,7 @@
  * the loader's message and leaves the other type working.
  */
 #include "lrm.h"
+#include "migration_tls.h"
 #include "array.h"
 #include "log.h"
 #include "macro.h"
@@ -16,13 +17,13 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define SHUTDOWN_DEFAULT_MS 60000
 
 struct lrm {
 	struct lrm_config cfg;
 	struct backend *backends[_GUEST_TYPE_MAX];
-	char load_error[_GUEST_TYPE_MAX][256];
 	char node[64];
 	uint32_t nodeid;
 };
@@ -104,9 +105,33 @@ int lrm_fail(struct lrm_result *res, int err, const char *fmt, ...)
 	return err < 0 ? err : -err;
 }
 
-static struct backend *backend_for(struct lrm *l, enum guest_type t,
-				   struct lrm_result *res)
+/* The qemu backend's options: the configured ones, and the cluster's
+ * migration TLS credentials when migration_tls is on. */
+static int qemu_options(struct lrm *l, struct ipc_client *ops, char *buf,
+			size_t size, struct lrm_result *res)
 {
+	const char *base = l->cfg.backend_options ? l->cfg.backend_options : "";
+	char dir[512], msg[CDCALL_MSG];
+	int r;
+
+	snprintf(buf, size, "%s", base);
+	if (!l->cfg.migration_tls || strcmp(l->cfg.qemu_backend, "qemu") != 0)
+		return 0;
+	if (mkdir(l->cfg.run_dir, 0755) < 0 && errno != EEXIST)
+		return lrm_fail(res, errno, "%s: %m", l->cfg.run_dir);
+	r = migration_tls_prepare(ops, l->cfg.run_dir, dir, msg);
+	if (r < 0)
+		return lrm_fail(res, r, "migration TLS credentials: %s", msg);
+	snprintf(buf, size, "%s%stls-dir=%s", base, *base ? "," : "", dir);
+	return 0;
+}
+
+/* The backend of type T, loaded at its first use: 0 and *OUT, or -errno
+ * with RES's message. */
+static int backend_for(struct lrm *l, struct ipc_client *ops, enum guest_type t,
+		       struct backend **out, struct lrm_result *res)
+{
+	char options[1024];
 	struct backend_env env = {
 	    .run_dir = l->cfg.run_dir,
 	    .storage_dir = l->cfg.storage_dir,
@@ -118,15 +143,18 @@ static struct backend *backend_for(struct lrm *l, enum guest_type t,
 	int r;
 
 	if (l->backends[t])
-		return l->backends[t];
-	r = backend_load(l->cfg.backend_dir, name, &env, &l->backends[t], &err);
-	if (r < 0) {
-		snprintf(l->load_error[t], sizeof(l->load_error[t]), "%s",
-			 err.msg);
-		lrm_fail(res, r, "%s", err.msg);
-		return NULL;
+		return *out = l->backends[t], 0;
+	if (t == GUEST_QEMU) {
+		r = qemu_options(l, ops, options, sizeof(options), res);
+		if (r < 0)
+			return r;
+		env.options = options[0] ? options : NULL;
 	}
-	return l->backends[t];
+	r = backend_load(l->cfg.backend_dir, name, &env, &l->backends[t], &err);
+	if (r < 0)
+		return lrm_fail(res, r, "%s", err.msg);
+	*out = l->backends[t];
+	return 0;
 }
 
 int lrm_load(struct lrm *l, struct ipc_client *ops, const char *node,
@@ -155,8 +183,7 @@ int lrm_load(struct lrm *l, struct ipc_client *ops, const char *node,
 	if (r < 0)
 		return lrm_fail(res, r, "%s:%u: %s", g->path, kerr.line,
 				kerr.reason);
-	g->backend = backend_for(l, t, res);
-	return g->backend ? 0 : -ELIBACC;
+	return backend_for(l, ops, t, &g->backend, res);
 }
 
 static int add_info(struct lrm *l, struct lrm_result *res,

@@ -15,6 +15,7 @@
 #include "cdcall.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 
 struct lrm_config {
 	const char *run_dir;	  /* /run/clusterd */
@@ -23,6 +24,7 @@ struct lrm_config {
 	const char *qemu_backend; /* "qemu" (or "sim") */
 	const char *lxc_backend;  /* "lxc" */
 	const char *backend_options;
+	bool migration_tls; /* live migration over TLS (migration_tls.h) */
 };
 
 struct lrm_result {

@@ -64,9 +64,8 @@ static void on_progress(void *userdata, uint64_t done, uint64_t total,
 {
 	struct mig *m = userdata;
 
-	lrm_progress(m->res, "%s: %llu of %llu MiB", state,
-		     (unsigned long long)(done >> 20),
-		     (unsigned long long)(total >> 20));
+	lrm_progress(m->res, "%s: %.1f of %.1f MiB sent", state,
+		     done / 1048576.0, total / 1048576.0);
 }
 
 /* Undo a live migration that did not switch over. */

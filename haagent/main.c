@@ -24,6 +24,7 @@ struct haagent_settings {
 	char qemu_backend[33];
 	char lxc_backend[33];
 	char backend_options[256];
+	bool migration_tls;
 };
 
 static struct haagent_settings settings = {
@@ -31,6 +32,7 @@ static struct haagent_settings settings = {
     .storage_dir = LOCALSTATEDIR "/lib/clusterd/storage",
     .qemu_backend = "qemu",
     .lxc_backend = "lxc",
+    .migration_tls = true,
 };
 static struct lrm *lrm;
 static struct agent *agent;
@@ -54,6 +56,14 @@ static int apply_key(const char *key, const char *value, unsigned line,
 #undef K
 	};
 
+	if (strcmp(key, "migration_tls") == 0) {
+		bool *b = &((struct haagent_settings *)userdata)->migration_tls;
+
+		if (parse_bool(value, b) < 0)
+			return kvconf_fail(err, line,
+					   "migration_tls must be yes or no");
+		return 0;
+	}
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (strcmp(key, keys[i].key) != 0)
 			continue;
@@ -76,6 +86,7 @@ static int haagent_start(qb_loop_t *loop, const struct daemon_options *opts)
 	    .lxc_backend = settings.lxc_backend,
 	    .backend_options =
 		settings.backend_options[0] ? settings.backend_options : NULL,
+	    .migration_tls = settings.migration_tls,
 	};
 	int r = lrm_new(&cfg, &lrm);
 

@@ -3,7 +3,8 @@
 #  - a 64 MiB VM created on n1 from n3's CLI, started, running on n1;
 #    duplicate ID, a bad configuration line (with its number) and a
 #    missing disk refused with clear errors;
-#  - live migration n1 -> n2 from n3: QMP on n2 reports running, nothing
+#  - live migration n1 -> n2 from n3 (over TLS with the cluster's
+#    generated credentials): QMP on n2 reports running, nothing
 #    runs on n1, the config lives under nodes/n2/; and back to n1;
 #  - the target powered off mid-migration: the VM keeps running on n1,
 #    its config unchanged, no QEMU left on the target;
@@ -95,8 +96,19 @@ h_service_haagent 1
 sleep 1
 g migrate 100 --node n2 --online >"$H_DIR/mig2.out" 2>&1 &
 mig=$!
-has_qemu() { [ -n "$(qemu_pids "$1" "$2")" ]; }
-h_wait 20 has_qemu 2 100 || h_fail "no receiver on n2"
+# The receiver on n2, listening with TLS (on by default) and the
+# cluster's credentials.
+tls_receiver() {
+	local p
+	for p in $(qemu_pids 2 100); do
+		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null |
+			grep -q 'tls-creds-x509,id=clusterd-mig,.*-incoming defer' && return 0
+	done
+	return 1
+}
+h_wait 20 tls_receiver || h_fail "no TLS receiver on n2"
+h_ctl 2 config stat priv/migration-tls.pem >/dev/null ||
+	h_fail "no migration TLS credentials in the tree"
 sleep 1
 h_poweroff 2
 wait "$mig" && h_fail "migration to a dead node succeeded"
