@@ -32,7 +32,7 @@ static struct haagent_settings settings = {
     .storage_dir = LOCALSTATEDIR "/lib/clusterd/storage",
     .qemu_backend = "qemu",
     .lxc_backend = "lxc",
-    .migration_tls = true,
+    .migration_tls = false,
 };
 static struct lrm *lrm;
 static struct agent *agent;

@@ -22,7 +22,7 @@ h_setup 3
 S="$H_DIR/shared"
 mkdir -p "$S"
 for i in 1 2 3; do
-	printf 'storage_dir: %s\nbackend_dir: %s\n' "$S" \
+	printf 'storage_dir: %s\nbackend_dir: %s\nmigration_tls: yes\n' "$S" \
 		"$top_builddir/haagent/backends/.libs" >"$(h_nodedir "$i")/haagent.conf"
 done
 h_start_all
@@ -96,7 +96,7 @@ h_service_haagent 1
 sleep 1
 g migrate 100 --node n2 --online >"$H_DIR/mig2.out" 2>&1 &
 mig=$!
-# The receiver on n2, listening with TLS (on by default) and the
+# The receiver on n2, listening with TLS (migration_tls: yes) and the
 # cluster's credentials.
 tls_receiver() {
 	local p
