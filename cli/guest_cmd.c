@@ -304,7 +304,7 @@ struct listing {
 	size_t n_replies;
 	Clusterd__GuestInfo **rows;
 	Clusterd__GuestInfo *unknown; /* rows of unreachable nodes */
-	size_t n, n_unknown;
+	size_t n, n_unknown, cap;     /* CAP: room in ROWS */
 };
 
 /* Ask NODE's agent for its guests; a node that cannot answer (offline,
@@ -330,7 +330,9 @@ static void list_node(struct cli_ctx *ctx, const char *node, struct listing *ls)
 		return;
 	}
 	ls->replies[ls->n_replies++] = reply;
-	for (size_t i = 0; i < reply->guest->n_guests; i++)
+	/* A guest created since the scan may come on top: there is room
+	 * for the scanned ones only, twice over. */
+	for (size_t i = 0; i < reply->guest->n_guests && ls->n < ls->cap; i++)
 		ls->rows[ls->n++] = reply->guest->guests[i];
 }
 
@@ -359,7 +361,8 @@ static int list_cmd(struct cli_ctx *ctx)
 	if (r)
 		return r;
 	ls.replies = calloc(refs.n + 1, sizeof(*ls.replies));
-	ls.rows = calloc(2 * refs.n + 1, sizeof(*ls.rows));
+	ls.cap = 2 * refs.n;
+	ls.rows = calloc(ls.cap + 1, sizeof(*ls.rows));
 	ls.unknown = calloc(refs.n + 1, sizeof(*ls.unknown));
 	for (size_t i = 0; ls.rows && ls.replies && i < refs.n; i++)
 		if (i == 0 || strcmp(refs.v[i].node, refs.v[i - 1].node) != 0)
@@ -367,7 +370,7 @@ static int list_cmd(struct cli_ctx *ctx)
 	for (size_t i = 0; ls.unknown && i < refs.n; i++) {
 		Clusterd__GuestInfo *g = &ls.unknown[ls.n_unknown];
 
-		if (ls.n >= 2 * refs.n || listed(&ls, refs.v[i].id))
+		if (ls.n >= ls.cap || listed(&ls, refs.v[i].id))
 			continue;
 		clusterd__guest_info__init(g);
 		g->id = refs.v[i].id;

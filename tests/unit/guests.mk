@@ -35,8 +35,6 @@ tests_tools_cd_backend_LDADD = haagent/libhaagent.la lib/libcdcommon.la \
 	proto/libcdproto.la $(QB_LIBS) $(PROTOBUF_C_LIBS)
 
 guest_unit_tests += tests/unit/test-qemu-cmdline
-check_PROGRAMS += tests/unit/test-qemu-cmdline
-TESTS += tests/unit/test-qemu-cmdline
 tests_unit_test_qemu_cmdline_SOURCES = tests/unit/test-qemu-cmdline.c \
 	haagent/backends/qemu_cmdline.c
 tests_unit_test_qemu_cmdline_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/haagent \
