@@ -3,7 +3,8 @@
 # "make bench" builds them together with everything bench/clusterd-bench
 # runs (the daemon, clusterctl, cd-load).
 EXTRA_PROGRAMS = bench/cpg-floor bench/cd-visible bench/cd-writers bench/cfs-files
-EXTRA_DIST += bench/clusterd-bench bench/configfs-bench bench/ha-sim-failover
+EXTRA_DIST += bench/clusterd-bench bench/configfs-bench bench/ha-sim-failover \
+	bench/guest-migrate
 CLEANFILES += $(EXTRA_PROGRAMS)
 
 bench_cpg_floor_SOURCES = bench/cpg-floor.c

@@ -267,6 +267,10 @@ int node_status_main(struct cli_ctx *ctx, int argc, char **argv);
 int node_status_parse(struct cli_ctx *ctx, int argc, char **argv,
 		      struct cli_request *r);
 
+/* ------------------------------------------------------ guest_cmd.c --- */
+
+int guest_main(struct cli_ctx *ctx, int argc, char **argv);
+
 /* -------------------------------------------------------- output.c --- */
 
 /* Print REPLY (successful, of the result type R expects). 0 or -errno of

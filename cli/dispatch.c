@@ -29,6 +29,7 @@ static const struct {
     {"join", join_main},     {"leave", leave_main},
     {"node", node_main},     {"status", status_main},
     {"nodes", nodes_main},   {"expected", expected_main},
+    {"guest", guest_main},
 };
 
 void cli_ctx_init(struct cli_ctx *ctx, cli_call_fn call, void *call_data)

@@ -45,6 +45,7 @@ const char cli_help_main[] =
     "  status                   cluster name, quorum, votes, nodes, links\n"
     "  nodes                    the cluster's nodes and their state\n"
     "  expected N [--force]     temporarily expect N votes for quorum\n"
+    "  guest COMMAND [ID]       create, start, stop, list, migrate guests\n"
     "\n" GLOBAL_OPTIONS "\n"
     "Paths name entries of the tree from its root, such as\n"
     "nodes/n1/qemu/100.conf; a leading '/' is ignored. Changes need quorum\n"

@@ -22,7 +22,9 @@ cli_libcli_la_SOURCES = \
 	cli/lifecycle.h cli/lc_args.c cli/lc_util.c cli/starter.c \
 	cli/create_cmd.c cli/token_cmd.c cli/join_cmd.c cli/join_client.c \
 	cli/leave_cmd.c cli/status_cmd.c cli/help_lifecycle.c \
-	cli/expected_cmd.c
+	cli/expected_cmd.c \
+	cli/guest.h cli/guest_cmd.c cli/guest_tree.c cli/guest_output.c \
+	cli/guest_help.c
 cli_libcli_la_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS) $(JSON_CFLAGS) \
 	$(SSL_CFLAGS) $(CMAP_CFLAGS) -I$(top_srcdir)/haagent
 cli_libcli_la_LIBADD = haagent/libhacore.la lib/libcdjoin.la $(JSON_LIBS) \

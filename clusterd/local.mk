@@ -25,7 +25,8 @@ clusterd_libclusterdcore_la_SOURCES = \
 	clusterd/expected.c clusterd/expected.h \
 	clusterd/write_queue.c clusterd/write_queue.h \
 	clusterd/guest_ids.c clusterd/guest_ids.h \
-	clusterd/clusterlog.c clusterd/clusterlog.h
+	clusterd/clusterlog.c clusterd/clusterlog.h \
+	clusterd/relay.c clusterd/relay.h
 clusterd_libclusterdcore_la_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) \
 	$(PROTOBUF_C_CFLAGS) $(CPG_CFLAGS) $(CMAP_CFLAGS) $(CFG_CFLAGS) \
 	$(SSL_CFLAGS) $(VOTEQUORUM_CFLAGS)

@@ -13,6 +13,7 @@
 #include "daemon.h"
 #include "daemon_args.h"
 #include "ipc_locks.h"
+#include "relay.h"
 #include "ipc_server.h"
 #include "log.h"
 #include "macro.h"
@@ -38,6 +39,7 @@ static struct clusterd_settings settings;
 static struct clusterd cd;
 static struct ipc_locks *locks_ipc;
 static struct ipc_status *status_ipc;
+static struct relay *relay;
 static struct watchdog *watchdog;
 static struct corosync_conf *corosync_conf;
 static struct ipc_watch *watch_ipc;
@@ -257,6 +259,9 @@ static int clusterd_start(qb_loop_t *loop, const struct daemon_options *opts)
 	r = ipc_status_new(&cd, &status_ipc);
 	if (r < 0)
 		return r;
+	r = relay_new(&cd, &relay);
+	if (r < 0)
+		return r;
 	r = ipc_watch_new(&cd, &watch_ipc);
 	if (r < 0)
 		return log_error_errno(r, "Cannot set up watches");
@@ -292,6 +297,7 @@ static void clusterd_stop(void)
 	ipc_server_free(cd.ipc);
 	ipc_locks_free(locks_ipc);
 	ipc_status_free(status_ipc);
+	relay_free(relay);
 	ipc_watch_free(watch_ipc); /* after the server: its connections are gone */
 	transport_free(cd.transport);
 	replica_free(cd.replica);

@@ -1,7 +1,58 @@
+# haagent, its backend loader and the guest backend plugins.
+#
+# Plugins are libtool modules installed in $(backenddir) and loaded with
+# dlopen; each links haagent/libbackend.la (shared helpers) so it needs no
+# symbol of the program that loads it. In the build tree they sit in
+# haagent/backends/.libs (CLUSTERD_BACKEND_DIR for tests).
+backenddir = $(pkglibdir)/backends
+
+noinst_LTLIBRARIES += haagent/libbackend.la haagent/libhaagent.la
+haagent_libbackend_la_SOURCES = haagent/backend.h haagent/backend_util.c
+haagent_libbackend_la_CFLAGS = $(AM_CFLAGS)
+
+# Everything of haagent but main(), for the unit tests.
+haagent_libhaagent_la_SOURCES = \
+	haagent/backend_loader.c haagent/backend_loader.h \
+	haagent/cdcall.c haagent/cdcall.h \
+	haagent/lrm.c haagent/lrm_migrate.c haagent/lrm.h \
+	haagent/agent.c haagent/agent.h \
+	haagent/migration_tls.c haagent/migration_tls.h
+haagent_libhaagent_la_CPPFLAGS = $(AM_CPPFLAGS) -DBACKENDDIR='"$(backenddir)"'
+haagent_libhaagent_la_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS) -pthread
+haagent_libhaagent_la_LIBADD = haagent/libbackend.la -ldl -lpthread
+$(haagent_libhaagent_la_OBJECTS): proto/clusterd.pb-c.h
+
 sbin_PROGRAMS += haagent/haagent
 haagent_haagent_SOURCES = haagent/main.c
-haagent_haagent_LDADD = haagent/libhacore.la lib/libcdcommon.la $(QB_LIBS) \
-	$(JSON_LIBS)
+haagent_haagent_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS)
+haagent_haagent_LDADD = haagent/libhaagent.la haagent/libhacore.la lib/libcdcommon.la \
+	proto/libcdproto.la $(QB_LIBS) $(PROTOBUF_C_LIBS) $(JSON_LIBS) -lpthread
+
+BACKEND_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared
+backend_LTLIBRARIES = haagent/backends/sim.la
+haagent_backends_sim_la_SOURCES = haagent/backends/sim.c
+haagent_backends_sim_la_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/haagent
+haagent_backends_sim_la_LDFLAGS = $(BACKEND_LDFLAGS)
+haagent_backends_sim_la_LIBADD = haagent/libbackend.la
+
+backend_LTLIBRARIES += haagent/backends/qemu.la
+haagent_backends_qemu_la_SOURCES = haagent/backends/qemu.c \
+	haagent/backends/qemu_internal.h haagent/backends/qemu_proc.c \
+	haagent/backends/qemu_migrate.c \
+	haagent/backends/qemu_cmdline.c haagent/backends/qemu_cmdline.h \
+	haagent/backends/qmp.c haagent/backends/qmp.h \
+	lib/guest_conf.c lib/kvconf.c
+haagent_backends_qemu_la_CFLAGS = $(AM_CFLAGS) $(JSON_CFLAGS) \
+	-I$(top_srcdir)/haagent
+haagent_backends_qemu_la_LDFLAGS = $(BACKEND_LDFLAGS)
+haagent_backends_qemu_la_LIBADD = haagent/libbackend.la $(JSON_LIBS)
+
+backend_LTLIBRARIES += haagent/backends/lxc.la
+haagent_backends_lxc_la_SOURCES = haagent/backends/lxc.c
+haagent_backends_lxc_la_CFLAGS = $(AM_CFLAGS) $(LXC_CFLAGS) \
+	-I$(top_srcdir)/haagent
+haagent_backends_lxc_la_LDFLAGS = $(BACKEND_LDFLAGS)
+haagent_backends_lxc_la_LIBADD = haagent/libbackend.la $(LXC_LIBS)
 
 # The HA decision core: CRM, LRM, placement, config parsers and the
 # simulator, pure code without clock or I/O (docs/ha.md). A convenience

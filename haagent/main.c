@@ -1,9 +1,13 @@
 /*
- * haagent: the high-availability agent (cluster and local resource manager).
+ * haagent: the high-availability agent (cluster and local resource
+ * manager).
  *
- * Process entry point only; the daemon's life is lib/daemon.c. The CRM, the
- * LRM, fencing and the guest backends attach from haagent_start() as they
- * are built. Until then haagent is a well-behaved daemon that does nothing.
+ * Process entry point and configuration; the daemon's life is
+ * lib/daemon.c. Today haagent is the local resource manager of every node:
+ * it registers with the local clusterd as the node's agent and runs the
+ * guest operations addressed to this node (agent.c, lrm.c) with the
+ * backend plugins (backend_loader.c). The CRM and fencing attach here as
+ * they are built.
  *
  * "haagent --simulate FILE [--json]" runs an HA scenario through the
  * decision core instead (the same as "clusterctl ha simulate", see
@@ -11,6 +15,7 @@
  * read, 2 usage or scenario errors.
  */
 #include "config.h"
+#include "agent.h"
 #include "daemon.h"
 #include "daemon_args.h"
 #include "ha_sim.h"
@@ -21,10 +26,91 @@
 #include <errno.h>
 #include <string.h>
 
+struct haagent_settings {
+	char run_dir[256];
+	char storage_dir[1024];
+	char backend_dir[1024];
+	char qemu_backend[33];
+	char lxc_backend[33];
+	char backend_options[256];
+	bool migration_tls;
+};
+
+static struct haagent_settings settings = {
+    .run_dir = RUNSTATEDIR "/clusterd",
+    .storage_dir = LOCALSTATEDIR "/lib/clusterd/storage",
+    .qemu_backend = "qemu",
+    .lxc_backend = "lxc",
+    .migration_tls = false,
+};
+static struct lrm *lrm;
+static struct agent *agent;
+
+static int apply_key(const char *key, const char *value, unsigned line,
+		     struct kvconf_error *err, void *userdata)
+{
+	static const struct {
+		const char *key;
+		size_t offset, size;
+	} keys[] = {
+#define K(name, field)                                                         \
+	{name, offsetof(struct haagent_settings, field),                       \
+	 sizeof(((struct haagent_settings *)0)->field)}
+	    K("run_dir", run_dir),
+	    K("storage_dir", storage_dir),
+	    K("backend_dir", backend_dir),
+	    K("qemu_backend", qemu_backend),
+	    K("lxc_backend", lxc_backend),
+	    K("backend_options", backend_options),
+#undef K
+	};
+
+	if (strcmp(key, "migration_tls") == 0) {
+		bool *b = &((struct haagent_settings *)userdata)->migration_tls;
+
+		if (parse_bool(value, b) < 0)
+			return kvconf_fail(err, line,
+					   "migration_tls must be yes or no");
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (strcmp(key, keys[i].key) != 0)
+			continue;
+		if (strlen(value) >= keys[i].size)
+			return kvconf_fail(err, line, "%s is too long", key);
+		strcpy((char *)userdata + keys[i].offset, value);
+		return 0;
+	}
+	return kvconf_fail(err, line, "unknown key '%s'", key);
+}
+
 static int haagent_start(qb_loop_t *loop, const struct daemon_options *opts)
 {
-	log_notice("HA management is not implemented yet: haagent idles");
-	return 0;
+	struct lrm_config cfg = {
+	    .run_dir = settings.run_dir,
+	    .storage_dir = settings.storage_dir,
+	    .backend_dir =
+		settings.backend_dir[0] ? settings.backend_dir : NULL,
+	    .qemu_backend = settings.qemu_backend,
+	    .lxc_backend = settings.lxc_backend,
+	    .backend_options =
+		settings.backend_options[0] ? settings.backend_options : NULL,
+	    .migration_tls = settings.migration_tls,
+	};
+	int r = lrm_new(&cfg, &lrm);
+
+	if (r < 0)
+		return log_error_errno(r, "Cannot set up the LRM");
+	log_info("Guests: backends from %s, storage %s",
+		 cfg.backend_dir ? cfg.backend_dir : backend_dir(),
+		 cfg.storage_dir);
+	return agent_start(lrm, &agent);
+}
+
+static void haagent_stop(void)
+{
+	agent_stop(agent);
+	lrm_free(lrm);
 }
 
 static int simulate_main(int argc, char **argv)
@@ -51,11 +137,14 @@ int main(int argc, char **argv)
 {
 	static const struct daemon_info info = {
 	    .name = "haagent",
-	    .summary = "Fence failed nodes and recover their guests.",
+	    .summary = "Run this node's guests; fence failed nodes and "
+		       "recover their guests.",
 	    .default_config = SYSCONFDIR "/clusterd/haagent.conf",
+	    .config_key = apply_key,
+	    .config_userdata = &settings,
 	};
 
 	if (argc >= 2 && strcmp(argv[1], "--simulate") == 0)
 		return simulate_main(argc, argv);
-	return daemon_main(argc, argv, &info, haagent_start, NULL);
+	return daemon_main(argc, argv, &info, haagent_start, haagent_stop);
 }

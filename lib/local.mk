@@ -3,6 +3,7 @@ lib_libcdcommon_la_SOURCES = \
 	lib/macro.h lib/array.h \
 	lib/log.c lib/log.h \
 	lib/kvconf.c lib/kvconf.h \
+	lib/guest_conf.c lib/guest_conf.h \
 	lib/daemon.c lib/daemon.h \
 	lib/daemon_args.c lib/daemon_args.h \
 	lib/ipc_client.c lib/ipc_client.h

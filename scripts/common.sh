@@ -12,7 +12,8 @@ CD_PACKAGES="build-essential autoconf automake libtool pkgconf
 	libvotequorum-dev libcmap-dev libcfg-dev libqb-dev
 	libsqlite3-dev libprotobuf-c-dev protobuf-c-compiler
 	libfuse3-dev fuse3 libjson-c-dev libcmocka-dev
-	iproute2 util-linux procps systemd jq libssl-dev bash-completion"
+	qemu-system-x86 qemu-utils lxc lxc-dev busybox-static
+	iproute2 util-linux procps systemd jq libssl-dev bash-completion openssl"
 
 cd_say() { printf '==> %s\n' "$*" >&2; }
 

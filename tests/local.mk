@@ -76,3 +76,5 @@ $(tests_tools_cd_cpg_garble_OBJECTS): proto/clusterd.pb-c.h
 include $(srcdir)/tests/ha/ha.mk
 include $(srcdir)/tests/integration/lifecycle.mk
 include $(srcdir)/tests/integration/configfs.mk
+include $(srcdir)/tests/unit/guests.mk
+include $(srcdir)/tests/integration/guests.mk

@@ -39,6 +39,7 @@
 #   h_ctl I ARGS...      run clusterctl on node I (its service starter is
 #                        tests/harness/starter.sh)
 #   h_kill_clusterd I    kill -9 node I's clusterd (restart: h_service_clusterd I)
+#   h_service_haagent I  start haagent on node I (config: NODEDIR/haagent.conf)
 #   h_tree_id I          "quorate=Q synced=S version=V checksum=C" of node I
 #   h_clusterd_ready I   node I's clusterd is quorate and synced
 #   h_converged I...     those nodes are synced with identical trees
@@ -248,6 +249,20 @@ h_service_clusterd() {
 	dir=$(h_nodedir "$1")
 	[ -f "$dir/clusterd.conf" ] || printf '%s' "$H_CLUSTERD_CONF" >"$dir/clusterd.conf"
 	h_spawn "$1" clusterd "$H_CLUSTERD" -f -c "$dir/clusterd.conf"
+}
+
+# haagent from the build tree (H_SERVICES="... haagent"), with a per-node
+# configuration file (default: H_HAAGENT_CONF) and the backends of the
+# build tree.
+H_HAAGENT=${H_HAAGENT:-${top_builddir:-.}/haagent/haagent}
+H_HAAGENT_CONF=${H_HAAGENT_CONF:-}
+
+h_service_haagent() {
+	local dir
+	dir=$(h_nodedir "$1")
+	[ -f "$dir/haagent.conf" ] || printf '%s' "$H_HAAGENT_CONF" >"$dir/haagent.conf"
+	CLUSTERD_BACKEND_DIR=${CLUSTERD_BACKEND_DIR:-${top_builddir:-.}/haagent/backends/.libs} \
+		h_spawn "$1" haagent "$H_HAAGENT" -f -c "$dir/haagent.conf"
 }
 
 # Run clusterctl on node I. Services it starts or stops go through the

@@ -1,0 +1,42 @@
+/*
+ * haagent's calls to its local clusterd: tree reads and writes, the node
+ * list, and node requests to other nodes' agents. Thin, blocking wrappers
+ * of lib/ipc_client.c that turn a reply's errno_code into -errno and its
+ * message into MSG (a buffer of CDCALL_MSG bytes, may be NULL).
+ */
+#pragma once
+
+#include "ipc_client.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CDCALL_MSG	  256
+#define CDCALL_TIMEOUT_MS 10000
+
+/* The whole content of file PATH (malloc'd, NUL-terminated). */
+int cdcall_get(struct ipc_client *c, const char *path, char **data, char *msg);
+/* Names of the entries of directory PATH; free with cdcall_names_free. */
+int cdcall_list(struct ipc_client *c, const char *path, char ***names,
+		size_t *count, char *msg);
+void cdcall_names_free(char **names, size_t count);
+/* Create file PATH with DATA; -EEXIST when it exists. */
+int cdcall_put_new(struct ipc_client *c, const char *path, const char *data,
+		   char *msg);
+int cdcall_rename(struct ipc_client *c, const char *from, const char *to,
+		  char *msg);
+/* Create the missing directories above PATH. */
+int cdcall_mkdir_parents(struct ipc_client *c, const char *path, char *msg);
+int cdcall_remove(struct ipc_client *c, const char *path, char *msg);
+
+/* This node's ID and name, and ADDRESS of node NAME (NULL: skip). */
+int cdcall_self(struct ipc_client *c, uint32_t *nodeid, char *name, size_t size,
+		char *msg);
+int cdcall_node_address(struct ipc_client *c, const char *node, char *addr,
+			size_t size, char *msg);
+
+/* Run REQ on the agent of NODE; *REPLY (free with
+ * clusterd__guest_reply__free_unpacked) may be NULL on success. */
+int cdcall_node(struct ipc_client *c, const char *node,
+		Clusterd__GuestRequest *req, int timeout_ms,
+		Clusterd__GuestReply **reply, char *msg);
