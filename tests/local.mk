@@ -63,7 +63,9 @@ tests_tools_cd_load_LDADD = lib/libcdcommon.la proto/libcdproto.la \
 # Bad input (tests/integration/clusterd-badinput.sh): malformed IPC frames
 # and a rogue CPG peer.
 check_PROGRAMS += tests/tools/cd-ipc-fuzz tests/tools/cd-cpg-garble
-tests_tools_cd_ipc_fuzz_SOURCES = tests/tools/cd-ipc-fuzz.c
+tests_tools_cd_ipc_fuzz_SOURCES = tests/tools/cd-ipc-fuzz.c \
+	tests/tools/cd-ipc-fuzz-gen.c tests/tools/cd-ipc-fuzz-oracle.c \
+	tests/tools/cd-ipc-fuzz.h
 tests_tools_cd_ipc_fuzz_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS)
 tests_tools_cd_ipc_fuzz_LDADD = lib/libcdcommon.la proto/libcdproto.la \
 	$(QB_LIBS) $(PROTOBUF_C_LIBS)
