@@ -243,8 +243,13 @@ static void gen_payload(struct fuzz *f, struct buf *b)
 
 void frame(struct buf *fr, const struct buf *payload, int32_t id, int32_t size)
 {
-	struct qb_ipc_request_header h = {.id = id, .size = size};
+	struct qb_ipc_request_header h;
 
+	/* The header has alignment padding: zero it so that a seed
+	 * reproduces every byte sent. */
+	memset(&h, 0, sizeof(h));
+	h.id = id;
+	h.size = size;
 	fr->len = 0;
 	b_put(fr, &h, HDR);
 	b_put(fr, payload->p, payload->len);
