@@ -64,6 +64,10 @@ struct cli_ctx {
 	cli_call_fn call;
 	cli_event_fn next_event; /* NULL: watching is not possible */
 	void *call_data;
+	/* Events that arrive while a call waits (guest progress); set by
+	 * the command around the call. */
+	void (*on_event)(void *userdata, const Clusterd__Event *event);
+	void *on_event_data;
 	/* Set by the global options. */
 	enum cli_output output;
 	int timeout_ms;

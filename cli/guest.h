@@ -50,7 +50,15 @@ extern const char cli_help_guest_create[];
 extern const char cli_help_guest_migrate[];
 
 /* Output (guest_output.c). */
-int guest_output_result(struct cli_ctx *ctx, const Clusterd__GuestReply *gr);
+/* Progress streamed during a call (ctx->on_event): PRINTED lines so far. */
+struct guest_progress {
+	struct cli_ctx *ctx;
+	size_t printed;
+};
+void guest_output_progress(void *userdata, const Clusterd__Event *ev);
+/* The result of an operation; progress lines from PRINTED on. */
+int guest_output_result(struct cli_ctx *ctx, const Clusterd__GuestReply *gr,
+			size_t printed);
 int guest_output_list(struct cli_ctx *ctx, Clusterd__GuestInfo **guests,
 		      size_t n);
 int guest_output_config(struct cli_ctx *ctx, const struct guest_ref *ref,

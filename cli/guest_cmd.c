@@ -62,6 +62,7 @@ static int run_on_owner(struct cli_ctx *ctx, const struct guest_ref *ref,
 			Clusterd__GuestRequest *greq, int timeout_ms,
 			const char *verb)
 {
+	struct guest_progress prog = {.ctx = ctx};
 	Clusterd__Reply *reply = NULL;
 	char what[64];
 	int r;
@@ -69,13 +70,22 @@ static int run_on_owner(struct cli_ctx *ctx, const struct guest_ref *ref,
 	snprintf(what, sizeof(what), "guest %s %u", verb, ref->id);
 	greq->type = (char *)guest_type_to_string(ref->type);
 	greq->id = ref->id;
+	/* Text mode streams progress to stderr; JSON mode waits. */
+	greq->progress = ctx->output == CLI_OUTPUT_TEXT;
+	if (greq->progress) {
+		ctx->on_event = guest_output_progress;
+		ctx->on_event_data = &prog;
+	}
 	r = guest_node_call(ctx, ref->node, greq, timeout_ms, what, &reply);
+	ctx->on_event = NULL;
+	ctx->on_event_data = NULL;
 	if (r)
 		return r;
-	r = guest_output_result(ctx, reply->result_case ==
-					     CLUSTERD__REPLY__RESULT_GUEST
-					 ? reply->guest
-					 : NULL);
+	r = guest_output_result(
+	    ctx,
+	    reply->result_case == CLUSTERD__REPLY__RESULT_GUEST ? reply->guest
+								: NULL,
+	    prog.printed);
 	clusterd__reply__free_unpacked(reply, NULL);
 	return r;
 }

@@ -1,7 +1,13 @@
 /*
  * Output of "clusterctl guest ...": a table of guests (ID, TYPE, NODE,
- * STATE, PID, UPTIME, MEMORY, NAME) preceded by the operation's progress
- * lines, or with -o json one document {"guests": [...], "progress": [...]}.
+ * STATE, PID, UPTIME, MEMORY, CPU, RSS, NAME) preceded by the operation's
+ * progress lines, or with -o json one document {"guests": [...],
+ * "progress": [...]}.
+ *
+ * In text mode progress lines go to standard error as they arrive (the
+ * agent streams them, guest_output_progress()); the final answer carries
+ * every line, and those not yet printed are printed then. JSON mode does
+ * not stream: the document's "progress" array holds them all.
  */
 #include "config.h"
 
@@ -37,21 +43,25 @@ static void format_uptime(uint64_t ms, char *buf, size_t size)
 static int print_table(struct cli_ctx *ctx, Clusterd__GuestInfo **g, size_t n)
 {
 	static const char *const headers[] = {
-	    "ID", "TYPE", "NODE", "STATE", "PID", "UPTIME", "MEMORY", "NAME"};
-	static const bool right[] = {true, false, false, false,
-				     true, true,  true,	 false};
+	    "ID",     "TYPE",	"NODE", "STATE", "PID",
+	    "UPTIME", "MEMORY", "CPU",	"RSS",	 "NAME"};
+	static const bool right[] = {true, false, false, false, true,
+				     true, true,  true,	 true,	false};
 	struct table *t = table_new(ELEMENTSOF(headers), headers, right);
 	int r = t ? 0 : -ENOMEM;
 
 	for (size_t i = 0; r == 0 && i < n; i++) {
-		char id[16], pid[16], up[32], mem[32];
-		const char *cells[8];
+		char id[16], pid[16], up[32], mem[32], cpu[32], rss[32];
+		const char *cells[10];
 
 		snprintf(id, sizeof(id), "%u", g[i]->id);
 		snprintf(pid, sizeof(pid), "%u", g[i]->pid);
 		format_uptime(g[i]->uptime_ms, up, sizeof(up));
 		snprintf(mem, sizeof(mem), "%lluM",
 			 (unsigned long long)(g[i]->memory >> 20));
+		snprintf(cpu, sizeof(cpu), "%.2fs", g[i]->cpu_ns / 1e9);
+		snprintf(rss, sizeof(rss), "%lluM",
+			 (unsigned long long)(g[i]->rss_bytes >> 20));
 		cells[0] = id;
 		cells[1] = g[i]->type;
 		cells[2] = g[i]->node;
@@ -59,7 +69,9 @@ static int print_table(struct cli_ctx *ctx, Clusterd__GuestInfo **g, size_t n)
 		cells[4] = g[i]->pid ? pid : "-";
 		cells[5] = up;
 		cells[6] = g[i]->memory ? mem : "-";
-		cells[7] = g[i]->name;
+		cells[7] = g[i]->cpu_ns ? cpu : "-";
+		cells[8] = g[i]->rss_bytes ? rss : "-";
+		cells[9] = g[i]->name;
 		r = table_add_row(t, cells);
 	}
 	if (r == 0)
@@ -82,6 +94,10 @@ static json_object *guest_json(const Clusterd__GuestInfo *g)
 			       json_object_new_int64((int64_t)g->uptime_ms));
 	json_object_object_add(o, "memory",
 			       json_object_new_int64((int64_t)g->memory));
+	json_object_object_add(o, "cpu_ns",
+			       json_object_new_int64((int64_t)g->cpu_ns));
+	json_object_object_add(o, "rss_bytes",
+			       json_object_new_int64((int64_t)g->rss_bytes));
 	return o;
 }
 
@@ -101,7 +117,23 @@ static int print_json(struct cli_ctx *ctx, Clusterd__GuestInfo **g, size_t n,
 	return cli_json_print(ctx, doc);
 }
 
-int guest_output_result(struct cli_ctx *ctx, const Clusterd__GuestReply *gr)
+void guest_output_progress(void *userdata, const Clusterd__Event *ev)
+{
+	struct guest_progress *p = userdata;
+	const Clusterd__GuestProgress *gp = ev->guest_progress;
+
+	if (ev->kind_case != CLUSTERD__EVENT__KIND_GUEST_PROGRESS || !gp ||
+	    gp->first > p->printed)
+		return; /* a dropped batch: the answer has its lines */
+	for (size_t i = p->printed - gp->first; i < gp->n_lines; i++)
+		fprintf(p->ctx->err, "%s\n", gp->lines[i]);
+	if (gp->first + gp->n_lines > p->printed)
+		p->printed = gp->first + gp->n_lines;
+	fflush(p->ctx->err);
+}
+
+int guest_output_result(struct cli_ctx *ctx, const Clusterd__GuestReply *gr,
+			size_t printed)
 {
 	static Clusterd__GuestReply empty = CLUSTERD__GUEST_REPLY__INIT;
 	int r;
@@ -112,8 +144,8 @@ int guest_output_result(struct cli_ctx *ctx, const Clusterd__GuestReply *gr)
 		r = print_json(ctx, gr->guests, gr->n_guests, gr->progress,
 			       gr->n_progress);
 	else {
-		for (size_t i = 0; i < gr->n_progress; i++)
-			fprintf(ctx->out, "%s\n", gr->progress[i]);
+		for (size_t i = printed; i < gr->n_progress; i++)
+			fprintf(ctx->err, "%s\n", gr->progress[i]);
 		r = gr->n_guests ? print_table(ctx, gr->guests, gr->n_guests)
 				 : 0;
 	}

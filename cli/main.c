@@ -18,6 +18,7 @@
 
 struct ipc_transport {
 	struct ipc_client *client;
+	struct cli_ctx *ctx;
 };
 
 static int ipc_call(void *userdata, Clusterd__Request *req, int timeout_ms,
@@ -31,6 +32,8 @@ static int ipc_call(void *userdata, Clusterd__Request *req, int timeout_ms,
 		if (r < 0)
 			return r;
 	}
+	ipc_client_set_event_hook(t->client, t->ctx->on_event,
+				  t->ctx->on_event_data);
 	return ipc_client_call(t->client, req, timeout_ms, reply);
 }
 
@@ -50,6 +53,7 @@ int main(int argc, char **argv)
 	struct cli_ctx ctx;
 	int rc;
 
+	transport.ctx = &ctx;
 	cli_ctx_init(&ctx, ipc_call, &transport);
 	ctx.next_event = ipc_next_event;
 	rc = cli_run(&ctx, argc, argv);

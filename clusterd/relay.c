@@ -20,6 +20,14 @@
  * (EROFS); status and list do not. Relayed messages ride on the replica's
  * stream as an extension but are not decided by it: only the addressed
  * node acts on one.
+ *
+ * Progress: for a request with GuestRequest.progress, the agent sends
+ * batches of progress lines while it works (AgentProgressRequest); they
+ * travel like an answer but leave the request pending, and reach the
+ * client as a GuestProgress event on its connection. The agent sends at
+ * most a few a second; this side drops batches that come faster than
+ * PROGRESS_MIN_MS apart, so progress cannot flood CPG. Nothing is lost:
+ * the final answer carries every line.
  */
 #include "relay.h"
 #include "ipc_pending.h"
@@ -30,14 +38,18 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define RELAY_DEFAULT_TIMEOUT_MS 60000
+#define PROGRESS_MIN_MS		 200
 
 struct task {
 	struct task *next;
 	uint64_t token;
 	struct replica_member origin;
 	uint64_t relay_id;
+	bool progress;	       /* the caller wants progress events */
+	long long progress_ms; /* when the last batch went out */
 };
 
 struct relay_req {
@@ -122,6 +134,45 @@ static void complete(struct relay *rl, uint64_t relay_id, int err,
 	ipc_pending_remove(&rl->pending, p);
 }
 
+/* Send EV on CONN's event channel. */
+static int send_event(struct ipc_conn *conn, Clusterd__Event *ev)
+{
+	Clusterd__Header header = CLUSTERD__HEADER__INIT;
+	struct qb_ipc_response_header rh = {.id = IPC_MSG_EVENT};
+	_cleanup_free_ uint8_t *buf = NULL;
+	struct iovec iov[2];
+	size_t len;
+
+	header.protocol_version =
+	    CLUSTERD__PROTOCOL_VERSION__PROTOCOL_VERSION_CURRENT;
+	ev->header = &header;
+	len = clusterd__event__get_packed_size(ev);
+	buf = malloc(len ? len : 1);
+	if (!buf)
+		return -ENOMEM;
+	clusterd__event__pack(ev, buf);
+	ev->header = NULL;
+	rh.size = sizeof(rh) + len;
+	iov[0] = (struct iovec){&rh, sizeof(rh)};
+	iov[1] = (struct iovec){buf, len};
+	return (int)qb_ipcs_event_sendv(conn->c, iov, 2) < 0 ? -EIO : 0;
+}
+
+/* Hand progress GP of request RELAY_ID to its client, if still waiting. A
+ * client too slow to take it misses the batch (the answer has it all). */
+static void client_progress(struct relay *rl, uint64_t relay_id,
+			    Clusterd__GuestProgress *gp)
+{
+	struct ipc_pending *p = ipc_pending_find(&rl->pending, relay_id);
+	Clusterd__Event ev = CLUSTERD__EVENT__INIT;
+
+	if (!p || p->conn->closed || !gp)
+		return;
+	ev.kind_case = CLUSTERD__EVENT__KIND_GUEST_PROGRESS;
+	ev.guest_progress = gp;
+	send_event(p->conn, &ev);
+}
+
 static void on_expired(void *userdata, struct ipc_pending *p)
 {
 	struct relay *rl = userdata;
@@ -160,35 +211,46 @@ static void answer(struct relay *rl, const struct replica_member *origin,
 		log_warning_errno(r, "Cannot send a node request's answer");
 }
 
+/* Send progress GP of task T to its origin: locally, or over CPG. */
+static void forward_progress(struct relay *rl, struct task *t,
+			     Clusterd__GuestProgress *gp)
+{
+	struct replica_member self = replica_self(rl->cd->replica);
+	Clusterd__CpgMessage msg = CLUSTERD__CPG_MESSAGE__INIT;
+	Clusterd__RelayMessage rm = CLUSTERD__RELAY_MESSAGE__INIT;
+	struct timespec ts;
+	long long now;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (!t->progress || !gp || now - t->progress_ms < PROGRESS_MIN_MS)
+		return;
+	t->progress_ms = now;
+	if (t->origin.nodeid == self.nodeid && t->origin.pid == self.pid)
+		return client_progress(rl, t->relay_id, gp);
+	rm.target_nodeid = t->origin.nodeid;
+	rm.target_pid = t->origin.pid;
+	rm.relay_id = t->relay_id;
+	rm.progress = gp;
+	msg.body_case = CLUSTERD__CPG_MESSAGE__BODY_RELAY;
+	msg.relay = &rm;
+	if (replica_send_message(rl->cd->replica, &msg) < 0)
+		log_debug("Cannot send a node request's progress");
+}
+
 static int send_task(struct relay *rl, uint64_t token,
 		     Clusterd__GuestRequest *req, uint32_t origin)
 {
-	Clusterd__Header header = CLUSTERD__HEADER__INIT;
 	Clusterd__Event ev = CLUSTERD__EVENT__INIT;
 	Clusterd__AgentTask task = CLUSTERD__AGENT_TASK__INIT;
-	struct qb_ipc_response_header rh = {.id = IPC_MSG_EVENT};
-	_cleanup_free_ uint8_t *buf = NULL;
-	struct iovec iov[2];
-	size_t len;
 
-	header.protocol_version =
-	    CLUSTERD__PROTOCOL_VERSION__PROTOCOL_VERSION_CURRENT;
 	task.token = token;
 	task.request = req;
 	task.origin_nodeid = origin;
-	ev.header = &header;
 	ev.seq = token;
 	ev.kind_case = CLUSTERD__EVENT__KIND_AGENT_TASK;
 	ev.agent_task = &task;
-	len = clusterd__event__get_packed_size(&ev);
-	buf = malloc(len ? len : 1);
-	if (!buf)
-		return -ENOMEM;
-	clusterd__event__pack(&ev, buf);
-	rh.size = sizeof(rh) + len;
-	iov[0] = (struct iovec){&rh, sizeof(rh)};
-	iov[1] = (struct iovec){buf, len};
-	return (int)qb_ipcs_event_sendv(rl->agent->c, iov, 2) < 0 ? -EIO : 0;
+	return send_event(rl->agent, &ev);
 }
 
 static void dispatch(struct relay *rl, const struct replica_member *origin,
@@ -211,7 +273,8 @@ static void dispatch(struct relay *rl, const struct replica_member *origin,
 	*t = (struct task){.next = rl->tasks,
 			   .token = ++rl->next_token,
 			   .origin = *origin,
-			   .relay_id = relay_id};
+			   .relay_id = relay_id,
+			   .progress = req->progress};
 	if (send_task(rl, t->token, req, origin->nodeid) < 0) {
 		free(t);
 		snprintf(msg, sizeof(msg), "haagent on %s cannot take it",
@@ -341,6 +404,20 @@ static void handle_agent_reply(struct relay *rl, struct ipc_conn *conn,
 	reply_ok(conn, id);
 }
 
+static void handle_agent_progress(struct relay *rl, struct ipc_conn *conn,
+				  Clusterd__AgentProgressRequest *ap,
+				  uint64_t id)
+{
+	if (conn != rl->agent)
+		return ipc_reply_errno(conn, EPERM, "not the agent", id);
+	for (struct task *t = rl->tasks; t; t = t->next)
+		if (t->token == ap->token) {
+			forward_progress(rl, t, ap->progress);
+			break;
+		}
+	reply_ok(conn, id);
+}
+
 static int on_request(void *userdata, struct ipc_conn *conn,
 		      Clusterd__Request *req)
 {
@@ -356,6 +433,9 @@ static int on_request(void *userdata, struct ipc_conn *conn,
 		return 0;
 	case CLUSTERD__REQUEST__OP_AGENT_REPLY:
 		handle_agent_reply(rl, conn, req->agent_reply, id);
+		return 0;
+	case CLUSTERD__REQUEST__OP_AGENT_PROGRESS:
+		handle_agent_progress(rl, conn, req->agent_progress, id);
 		return 0;
 	default: return -EOPNOTSUPP;
 	}
@@ -387,6 +467,14 @@ static void on_deliver(void *userdata, const struct replica_member *from,
 	if (msg->body_case != CLUSTERD__CPG_MESSAGE__BODY_RELAY || !rm ||
 	    rm->target_nodeid != self.nodeid)
 		return;
+	if (rm->progress) {
+		q = (struct relay_req *)ipc_pending_find(&rl->pending,
+							 rm->relay_id);
+		if (rm->target_pid == self.pid && q &&
+		    q->target == from->nodeid)
+			client_progress(rl, rm->relay_id, rm->progress);
+		return;
+	}
 	if (!rm->is_reply) {
 		if (from->nodeid != self.nodeid || from->pid != self.pid)
 			dispatch(rl, from, rm->relay_id, rm->request);

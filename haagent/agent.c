@@ -4,6 +4,10 @@
  * one for the LRM's own calls (tree reads, the rename of a migration,
  * requests to other nodes' agents), so that a long call never blocks the
  * registration. Tasks run one at a time, in the order they arrive.
+ *
+ * A task whose caller asked for progress (GuestRequest.progress) has its
+ * progress lines sent while it runs (AgentProgressRequest), batched: at
+ * most one batch per PROGRESS_MIN_MS; the rest go with the answer.
  */
 #include "agent.h"
 #include "log.h"
@@ -15,7 +19,8 @@
 #include <stdlib.h>
 #include <time.h>
 
-#define EVENT_WAIT_MS 500
+#define EVENT_WAIT_MS	500
+#define PROGRESS_MIN_MS 250
 
 struct agent {
 	pthread_t thread;
@@ -60,13 +65,52 @@ static int answer(struct ipc_client *c, uint64_t token, int r,
 	return r;
 }
 
+struct progress {
+	struct ipc_client *c;
+	uint64_t token;
+	size_t sent;
+	long long sent_ms;
+};
+
+/* Lines not sent yet of RES, unless a batch went out just now. */
+static void send_progress(void *userdata, const struct lrm_result *res)
+{
+	struct progress *p = userdata;
+	const Clusterd__GuestReply *gr = &res->reply;
+	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
+	Clusterd__AgentProgressRequest ap =
+	    CLUSTERD__AGENT_PROGRESS_REQUEST__INIT;
+	Clusterd__GuestProgress gp = CLUSTERD__GUEST_PROGRESS__INIT;
+	Clusterd__Reply *reply = NULL;
+	long long now = backend_mono_ms();
+
+	if (now - p->sent_ms < PROGRESS_MIN_MS || p->sent >= gr->n_progress)
+		return;
+	gp.first = p->sent;
+	gp.n_lines = gr->n_progress - p->sent;
+	gp.lines = gr->progress + p->sent;
+	ap.token = p->token;
+	ap.progress = &gp;
+	req.op_case = CLUSTERD__REQUEST__OP_AGENT_PROGRESS;
+	req.agent_progress = &ap;
+	if (ipc_client_call(p->c, &req, CDCALL_TIMEOUT_MS, &reply) == 0)
+		p->sent = gr->n_progress;
+	p->sent_ms = now;
+	ipc_client_reply_free(reply);
+}
+
 static int run_task(struct agent *a, struct ipc_client *c,
 		    struct ipc_client *ops, const Clusterd__AgentTask *t)
 {
+	struct progress prog = {.c = c, .token = t->token};
 	struct lrm_result res;
 	int r;
 
 	lrm_result_init(&res);
+	if (t->request && t->request->progress) {
+		res.sink = send_progress;
+		res.sink_data = &prog;
+	}
 	if (!t->request)
 		r = lrm_fail(&res, EINVAL, "empty task");
 	else

@@ -76,6 +76,11 @@ struct guest_usage {
  * be NULL. 0 or -ESRCH. */
 int backend_proc_usage(pid_t pid, uint64_t *uptime_ms, struct guest_usage *u);
 
+/* Checks of C against this host that every backend makes in validate():
+ * memory no more than the host's RAM, cores no more than its CPUs, every
+ * bridge of a net exists. 0, or -errno with "key: reason" in ERR. */
+int backend_check_host(const struct guest_conf *c, struct backend_error *err);
+
 /* CLOCK_MONOTONIC in milliseconds; sleep MS milliseconds. */
 long long backend_mono_ms(void);
 void backend_sleep_ms(unsigned ms);

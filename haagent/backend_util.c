@@ -11,7 +11,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 int backend_fail(struct backend_error *err, int errnum, const char *fmt, ...)
 {
@@ -88,6 +90,43 @@ int backend_proc_usage(pid_t pid, uint64_t *uptime_ms, struct guest_usage *u)
 	f = fopen(path, "re");
 	if (f && fscanf(f, "%*u %llu", &pages) == 1)
 		u->rss_bytes = pages * (uint64_t)sysconf(_SC_PAGESIZE);
+	return 0;
+}
+
+/* BR is a bridge: /sys/class/net/BR/bridge exists. */
+static bool is_bridge(const char *br)
+{
+	char path[128];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/bridge", br);
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int backend_check_host(const struct guest_conf *c, struct backend_error *err)
+{
+	uint64_t ram =
+	    (uint64_t)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (ram > 0 && c->memory > ram)
+		return backend_fail(err, EINVAL,
+				    "memory: %llu MiB is more than the %llu "
+				    "MiB of this node",
+				    (unsigned long long)(c->memory >> 20),
+				    (unsigned long long)(ram >> 20));
+	if (cpus > 0 && c->cores > (unsigned long)cpus)
+		return backend_fail(err, EINVAL,
+				    "cores: %u is more than the %ld CPUs of "
+				    "this node",
+				    c->cores, cpus);
+	for (unsigned i = 0; i < GUEST_MAX_NETS; i++)
+		if (c->nets[i].set && c->nets[i].type == GUEST_NET_BRIDGE &&
+		    !is_bridge(c->nets[i].bridge))
+			return backend_fail(err, ENODEV,
+					    "net%u: bridge %s does not exist "
+					    "on this node",
+					    i, c->nets[i].bridge);
 	return 0;
 }
 

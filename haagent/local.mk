@@ -38,7 +38,7 @@ haagent_backends_sim_la_LIBADD = haagent/libbackend.la
 backend_LTLIBRARIES += haagent/backends/qemu.la
 haagent_backends_qemu_la_SOURCES = haagent/backends/qemu.c \
 	haagent/backends/qemu_internal.h haagent/backends/qemu_proc.c \
-	haagent/backends/qemu_migrate.c \
+	haagent/backends/qemu_migrate.c haagent/backends/qemu_validate.c \
 	haagent/backends/qemu_cmdline.c haagent/backends/qemu_cmdline.h \
 	haagent/backends/qmp.c haagent/backends/qmp.h \
 	lib/guest_conf.c lib/kvconf.c

@@ -7,6 +7,10 @@
  * with ENOENT. Backends are loaded once, at the first operation of their
  * type; a backend that cannot be loaded fails that type's operations with
  * the loader's message and leaves the other type working.
+ *
+ * The backend's validate() runs before start and create, so that what the
+ * backend cannot run is refused with its reason ("disk0: ...") before
+ * anything happens; status adds the backend's usage (CPU time, RSS).
  */
 #include "lrm.h"
 #include "migration_tls.h"
@@ -93,6 +97,8 @@ void lrm_progress(struct lrm_result *res, const char *fmt, ...)
 	}
 	log_info("%s", s);
 	r->progress[r->n_progress++] = s;
+	if (res->sink)
+		res->sink(res->sink_data, res);
 }
 
 int lrm_fail(struct lrm_result *res, int err, const char *fmt, ...)
@@ -187,7 +193,8 @@ int lrm_load(struct lrm *l, struct ipc_client *ops, const char *node,
 }
 
 static int add_info(struct lrm *l, struct lrm_result *res,
-		    const struct lrm_guest *g, const struct guest_status *st)
+		    const struct lrm_guest *g, const struct guest_status *st,
+		    const struct guest_usage *u)
 {
 	Clusterd__GuestReply *r = &res->reply;
 	Clusterd__GuestInfo *gi = calloc(1, sizeof(*gi));
@@ -206,6 +213,8 @@ static int add_info(struct lrm *l, struct lrm_result *res,
 	gi->pid = st->pid;
 	gi->uptime_ms = st->uptime_ms;
 	gi->memory = st->memory;
+	gi->cpu_ns = u ? u->cpu_ns : 0;
+	gi->rss_bytes = u ? u->rss_bytes : 0;
 	r->guests[r->n_guests++] = gi;
 	return gi->type && gi->node && gi->name ? 0 : -ENOMEM;
 }
@@ -213,13 +222,31 @@ static int add_info(struct lrm *l, struct lrm_result *res,
 static int report_status(struct lrm *l, struct lrm_guest *g,
 			 struct lrm_result *res)
 {
+	const struct backend_ops *o = g->backend->ops;
 	struct backend_error err = {};
+	struct guest_usage u = {};
 	struct guest_status st;
-	int r = g->backend->ops->status(g->backend->state, &g->conf, &st, &err);
+	int r = o->status(g->backend->state, &g->conf, &st, &err);
 
 	if (r < 0)
 		return lrm_fail(res, r, "%s", err.msg);
-	return add_info(l, res, g, &st);
+	if (st.state != GUEST_STOPPED && o->usage &&
+	    o->usage(g->backend->state, &g->conf, &u, &err) < 0)
+		u = (struct guest_usage){}; /* usage is best effort */
+	return add_info(l, res, g, &st, &u);
+}
+
+/* The backend's own checks of G's configuration, before start/create. */
+static int validate(struct lrm_guest *g, struct lrm_result *res)
+{
+	const struct backend_ops *o = g->backend->ops;
+	struct backend_error err = {};
+	int r =
+	    o->validate ? o->validate(g->backend->state, &g->conf, &err) : 0;
+
+	if (r < 0)
+		return lrm_fail(res, r, "%s: %s", g->path, err.msg);
+	return 0;
 }
 
 static int run_op(struct lrm *l, struct ipc_client *ops,
@@ -231,22 +258,31 @@ static int run_op(struct lrm *l, struct ipc_client *ops,
 	struct backend_error err = {};
 	char msg[CDCALL_MSG];
 	struct guest_status st;
+	unsigned timeout;
 	int r = 0;
 
 	switch (req->op) {
 	case CLUSTERD__GUEST_OP__GUEST_OP_START:
+		if ((r = validate(g, res)) < 0)
+			return r;
+		lrm_progress(res, "starting %s guest %u on %s", o->name,
+			     g->conf.id, l->node);
 		r = o->start(s, &g->conf, &err);
 		break;
 	case CLUSTERD__GUEST_OP__GUEST_OP_STOP:
 		r = o->stop(s, &g->conf, &err);
 		break;
 	case CLUSTERD__GUEST_OP__GUEST_OP_SHUTDOWN:
-		r = o->shutdown(s, &g->conf,
-				req->timeout_ms ? req->timeout_ms
-						: SHUTDOWN_DEFAULT_MS,
-				&err);
+		timeout =
+		    req->timeout_ms ? req->timeout_ms : SHUTDOWN_DEFAULT_MS;
+		lrm_progress(res,
+			     "asked guest %u to shut down; waiting up to %u s",
+			     g->conf.id, (timeout + 999) / 1000);
+		r = o->shutdown(s, &g->conf, timeout, &err);
 		break;
 	case CLUSTERD__GUEST_OP__GUEST_OP_CREATE:
+		if ((r = validate(g, res)) < 0)
+			return r;
 		r = o->create ? o->create(s, &g->conf, &err) : 0;
 		break;
 	case CLUSTERD__GUEST_OP__GUEST_OP_DESTROY:
@@ -292,7 +328,7 @@ static void list_one(struct lrm *l, struct ipc_client *ops, enum guest_type t,
 		return;
 	g.conf.id = id;
 	g.conf.type = t;
-	add_info(l, res, &g, &st);
+	add_info(l, res, &g, &st, NULL);
 }
 
 /* LIST: the status of every guest configured on this node. */

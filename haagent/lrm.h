@@ -31,6 +31,9 @@ struct lrm_result {
 	Clusterd__GuestReply reply;
 	size_t guests_cap, progress_cap;
 	char msg[512];
+	/* Called after each progress line (the agent streams them). */
+	void (*sink)(void *userdata, const struct lrm_result *res);
+	void *sink_data;
 };
 
 struct lrm;
@@ -40,7 +43,7 @@ void lrm_free(struct lrm *l);
 
 void lrm_result_init(struct lrm_result *res);
 void lrm_result_done(struct lrm_result *res);
-/* Append a progress line to RES (and log it). */
+/* Append a progress line to RES (log it, pass RES to its sink). */
 void lrm_progress(struct lrm_result *res, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Record MSG in RES and return -abs(ERR). */

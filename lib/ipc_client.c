@@ -28,6 +28,8 @@
 
 /* Longest single wait, so that a server that went away is noticed. */
 #define RECV_SLICE_MS 1000
+/* With an event hook: how often a call looks for events. */
+#define HOOK_SLICE_MS 50
 /* Pause before resending when libqb's flow control says "not now". */
 #define SEND_RETRY_MS 10
 
@@ -40,6 +42,8 @@ struct ipc_client {
 	unsigned abandoned;
 	uint8_t *buf;
 	size_t buf_size;
+	ipc_client_event_hook hook;
+	void *hook_data;
 };
 
 /* Deadlines are in microseconds of CLOCK_MONOTONIC, so that a wait never
@@ -175,13 +179,26 @@ static int send_request(struct ipc_client *c, const uint8_t *payload,
 }
 
 /* Wait for the next message on the response channel. Its size, or -errno. */
+/* Hand the events that arrived to the hook, if there is one. */
+static void deliver_events(struct ipc_client *c)
+{
+	Clusterd__Event *ev;
+
+	while (c->hook && ipc_client_next_event(c, 0, &ev) == 0) {
+		c->hook(c->hook_data, ev);
+		ipc_client_event_free(ev);
+	}
+}
+
 static ssize_t receive_one(struct ipc_client *c, int64_t deadline)
 {
 	ssize_t n;
 
 	for (;;) {
+		deliver_events(c);
 		n = qb_ipcc_recv(c->conn, c->buf, c->buf_size,
-				 wait_slice(deadline, RECV_SLICE_MS));
+				 wait_slice(deadline, c->hook ? HOOK_SLICE_MS
+							      : RECV_SLICE_MS));
 		if (n >= 0)
 			return n;
 		if (n != -EAGAIN && n != -ETIMEDOUT)
@@ -369,6 +386,13 @@ int ipc_client_next_event(struct ipc_client *c, int timeout_ms,
 	}
 	*out = ev;
 	return 0;
+}
+
+void ipc_client_set_event_hook(struct ipc_client *c, ipc_client_event_hook fn,
+			       void *userdata)
+{
+	c->hook = fn;
+	c->hook_data = userdata;
 }
 
 void ipc_client_event_free(Clusterd__Event *ev)

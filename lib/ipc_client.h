@@ -68,6 +68,14 @@ int ipc_client_next_event(struct ipc_client *c, int timeout_ms,
 			  Clusterd__Event **event);
 void ipc_client_event_free(Clusterd__Event *event);
 
+/* While a call waits for its reply, pass every event that arrives to FN
+ * (the event is freed after FN returns); NULL stops it. For events that
+ * belong to a call, such as a guest operation's progress. */
+typedef void (*ipc_client_event_hook)(void *userdata,
+				      const Clusterd__Event *event);
+void ipc_client_set_event_hook(struct ipc_client *c, ipc_client_event_hook fn,
+			       void *userdata);
+
 /* Close the connection. NULL is fine. */
 void ipc_client_free(struct ipc_client *c);
 

@@ -10,6 +10,11 @@
  * type empty) or a veth on a bridge. Memory becomes a cgroup2 limit and
  * cores a CPU quota when the cgroup2 controllers are available.
  *
+ * validate() checks the rootfs (a directory with /sbin/init) and the
+ * host (backend_check_host); usage() reads the container's cgroup
+ * (cpu.stat usage_usec, memory.current), or its init's /proc entries
+ * when the cgroup does not tell.
+ *
  * No live migration: the caller restarts the container on the target
  * (shutdown, move the configuration, start), with the rootfs shared.
  */
@@ -19,6 +24,7 @@
 #include <errno.h>
 #include <lxc/lxccontainer.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -170,6 +176,14 @@ static int lxc_error(struct lxc_container *ct, const struct guest_conf *c,
 			    ct->error_string ? ct->error_string : "");
 }
 
+static int lxcb_validate(void *state, const struct guest_conf *c,
+			 struct backend_error *err)
+{
+	int r = check_rootfs(state, c, err);
+
+	return r < 0 ? r : backend_check_host(c, err);
+}
+
 static int lxcb_create(void *state, const struct guest_conf *c,
 		       struct backend_error *err)
 {
@@ -259,14 +273,53 @@ static int lxcb_status(void *state, const struct guest_conf *c,
 	return 0;
 }
 
+/* Cgroup item KEY of CT as a number; with FIELD, that line of it. */
+static uint64_t cgroup_number(struct lxc_container *ct, const char *key,
+			      const char *field)
+{
+	char buf[2048], *p = buf;
+	int n = ct->get_cgroup_item(ct, key, buf, sizeof(buf) - 1);
+	size_t len = field ? strlen(field) : 0;
+
+	if (n <= 0)
+		return 0;
+	buf[n < (int)sizeof(buf) ? n : (int)sizeof(buf) - 1] = '\0';
+	while (field && p && (strncmp(p, field, len) != 0 || p[len] != ' '))
+		if ((p = strchr(p, '\n')))
+			p++;
+	return p ? strtoull(p + len, NULL, 10) : 0;
+}
+
+static int lxcb_usage(void *state, const struct guest_conf *c,
+		      struct guest_usage *u, struct backend_error *err)
+{
+	struct lxc_container *ct = container(state, c, err);
+	pid_t pid;
+
+	*u = (struct guest_usage){};
+	if (!ct)
+		return -ENOMEM;
+	if (ct->is_running(ct)) {
+		u->cpu_ns = cgroup_number(ct, "cpu.stat", "usage_usec") * 1000;
+		u->rss_bytes = cgroup_number(ct, "memory.current", NULL);
+		pid = ct->init_pid(ct);
+		if ((!u->cpu_ns || !u->rss_bytes) && pid > 0)
+			backend_proc_usage(pid, NULL, u);
+	}
+	lxc_container_put(ct);
+	return 0;
+}
+
 const struct backend_ops clusterd_backend_ops = {
     .name = "lxc",
     .type = GUEST_LXC,
     .init = lxcb_init,
     .fini = lxcb_fini,
+    .validate = lxcb_validate,
     .create = lxcb_create,
     .start = lxcb_start,
     .shutdown = lxcb_shutdown,
     .stop = lxcb_stop,
     .status = lxcb_status,
+    .usage = lxcb_usage,
 };

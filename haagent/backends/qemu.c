@@ -220,6 +220,7 @@ const struct backend_ops clusterd_backend_ops = {
     .type = GUEST_QEMU,
     .init = qemu_init,
     .fini = qemu_fini,
+    .validate = qemu_validate,
     .create = qemu_create,
     .start = qemu_start,
     .shutdown = qemu_shutdown,

@@ -48,6 +48,10 @@ int qemu_launch(struct qemu *q, const struct guest_conf *c,
 int qemu_kill(struct qemu *q, const struct guest_conf *c,
 	      struct backend_error *err);
 
+/* validate() (qemu_validate.c). */
+int qemu_validate(void *state, const struct guest_conf *c,
+		  struct backend_error *err);
+
 int qemu_migrate_in_prepare(void *state, const struct guest_conf *c,
 			    uint16_t port, struct backend_error *err);
 int qemu_migrate_out(void *state, const struct guest_conf *c, const char *host,

@@ -7,8 +7,11 @@
  * (haagent, test tools) see the same guests and a node's power-off (its
  * /run vanishes in the harness) stops them. Options (backend_env.options)
  * inject faults: "fail-start=N,fail-stop=N,fail-shutdown=N,fail-migrate=N"
- * make the first N calls of that operation in this process fail with EIO.
- * No process runs; status reports the loader's pid.
+ * make the first N calls of that operation in this process fail with EIO;
+ * "migrate-ms=N" makes a live migration take N ms, reporting progress
+ * every 100 ms; "max-memory=MIB" makes validate refuse guests with more
+ * memory. No process runs; status reports the loader's pid, usage
+ * pretends 10% of one CPU since the start and half the memory resident.
  */
 #include "backend.h"
 #include "macro.h"
@@ -28,14 +31,20 @@ enum sim_fault {
 	FAULT_SHUTDOWN,
 	FAULT_MIGRATE,
 	_FAULT_MAX,
+	OPT_MIGRATE_MS = _FAULT_MAX,
+	OPT_MAX_MEMORY,
+	_OPT_MAX,
 };
 
-static const char *const fault_names[_FAULT_MAX] = {
-    "fail-start", "fail-stop", "fail-shutdown", "fail-migrate"};
+static const char *const fault_names[_OPT_MAX] = {
+    "fail-start",   "fail-stop",  "fail-shutdown",
+    "fail-migrate", "migrate-ms", "max-memory"};
+
+#define MIGRATE_STEP_MS 100
 
 struct sim {
 	char dir[1024];
-	unsigned faults[_FAULT_MAX];
+	unsigned faults[_OPT_MAX]; /* the faults left, then the options */
 };
 
 static uint64_t now_ms(void)
@@ -63,10 +72,10 @@ static int parse_faults(struct sim *s, const char *opts,
 			return backend_fail(err, EINVAL,
 					    "sim: option '%s' needs =N", tok);
 		*eq = '\0';
-		for (i = 0; i < _FAULT_MAX; i++)
+		for (i = 0; i < _OPT_MAX; i++)
 			if (strcmp(tok, fault_names[i]) == 0)
 				break;
-		if (i == _FAULT_MAX || sscanf(eq + 1, "%u", &s->faults[i]) != 1)
+		if (i == _OPT_MAX || sscanf(eq + 1, "%u", &s->faults[i]) != 1)
 			return backend_fail(err, EINVAL,
 					    "sim: unknown option '%s'", tok);
 	}
@@ -205,6 +214,49 @@ static int sim_status(void *state, const struct guest_conf *c,
 	return 0;
 }
 
+static int sim_validate(void *state, const struct guest_conf *c,
+			struct backend_error *err)
+{
+	struct sim *s = state;
+	uint64_t max = (uint64_t)s->faults[OPT_MAX_MEMORY] << 20;
+
+	if (max && c->memory > max)
+		return backend_fail(err, EINVAL,
+				    "memory: %llu MiB is more than this node "
+				    "runs (max-memory=%u)",
+				    (unsigned long long)(c->memory >> 20),
+				    s->faults[OPT_MAX_MEMORY]);
+	return 0;
+}
+
+static int sim_usage(void *state, const struct guest_conf *c,
+		     struct guest_usage *u, struct backend_error *err)
+{
+	struct guest_status st;
+	int r = sim_status(state, c, &st, err);
+
+	*u = (struct guest_usage){};
+	if (r < 0 || st.state == GUEST_STOPPED)
+		return r;
+	u->cpu_ns = (st.uptime_ms + 1) * 100000;
+	u->rss_bytes = c->memory / 2;
+	return 0;
+}
+
+/* A migration of migrate-ms, with progress every MIGRATE_STEP_MS. */
+static void pretend_transfer(struct sim *s, const struct guest_conf *c,
+			     backend_progress_fn progress, void *userdata)
+{
+	unsigned ms = s->faults[OPT_MIGRATE_MS];
+
+	for (unsigned t = 0; t < ms; t += MIGRATE_STEP_MS) {
+		if (progress)
+			progress(userdata, c->memory / ms * t, c->memory,
+				 "active");
+		backend_sleep_ms(MIGRATE_STEP_MS);
+	}
+}
+
 static int sim_migrate_in_prepare(void *state, const struct guest_conf *c,
 				  uint16_t port, struct backend_error *err)
 {
@@ -227,6 +279,7 @@ static int sim_migrate_out(void *state, const struct guest_conf *c,
 	if (read_state(state, c->id, &st, &start) < 0)
 		return backend_fail(err, ESRCH, "guest %u is not running",
 				    c->id);
+	pretend_transfer(state, c, progress, userdata);
 	if (progress)
 		progress(userdata, c->memory, c->memory, "completed");
 	return write_state(state, c->id, "paused", start, err);
@@ -257,10 +310,12 @@ const struct backend_ops clusterd_backend_ops = {
     .type = GUEST_QEMU,
     .init = sim_init,
     .fini = sim_fini,
+    .validate = sim_validate,
     .start = sim_start,
     .shutdown = sim_shutdown,
     .stop = sim_stop,
     .status = sim_status,
+    .usage = sim_usage,
     .migrate_in_prepare = sim_migrate_in_prepare,
     .migrate_out = sim_migrate_out,
     .migrate_in_finish = sim_migrate_in_finish,
