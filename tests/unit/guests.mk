@@ -12,6 +12,11 @@ tests_unit_test_backend_SOURCES = tests/unit/test-backend.c
 tests_unit_test_backend_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/haagent
 tests_unit_test_backend_LDADD = haagent/libhaagent.la $(UNIT_LDADD)
 
+guest_unit_tests += tests/unit/test-backend-validate
+tests_unit_test_backend_validate_SOURCES = tests/unit/test-backend-validate.c
+tests_unit_test_backend_validate_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/haagent
+tests_unit_test_backend_validate_LDADD = haagent/libhaagent.la $(UNIT_LDADD)
+
 # Broken plugins the loader must refuse (never installed).
 check_LTLIBRARIES = tests/unit/backend-noabi.la tests/unit/backend-badabi.la \
 	tests/unit/backend-nostart.la
