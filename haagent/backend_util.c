@@ -74,7 +74,7 @@ static uint64_t uptime_ms_of(unsigned long long start_ticks)
 
 int backend_proc_usage(pid_t pid, uint64_t *uptime_ms, struct guest_usage *u)
 {
-	unsigned long long cpu, start, pages = 0;
+	unsigned long long cpu, start, pages = 0, ns;
 	char path[64];
 	_cleanup_fclose_ FILE *f = NULL;
 	int r = proc_stat(pid, &cpu, &start);
@@ -86,6 +86,14 @@ int backend_proc_usage(pid_t pid, uint64_t *uptime_ms, struct guest_usage *u)
 	if (!u)
 		return 0;
 	u->cpu_ns = cpu * (1000000000ull / sysconf(_SC_CLK_TCK));
+	/* The main thread's run time in ns: more precise than the ticks of
+	 * a process (busybox init) that barely ran. */
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
+	f = fopen(path, "re");
+	if (f && fscanf(f, "%llu", &ns) == 1 && ns > u->cpu_ns)
+		u->cpu_ns = ns;
+	if (f)
+		fclose(f);
 	snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
 	f = fopen(path, "re");
 	if (f && fscanf(f, "%*u %llu", &pages) == 1)

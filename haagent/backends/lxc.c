@@ -12,8 +12,9 @@
  *
  * validate() checks the rootfs (a directory with /sbin/init) and the
  * host (backend_check_host); usage() reads the container's cgroup
- * (cpu.stat usage_usec, memory.current), or its init's /proc entries
- * when the cgroup does not tell.
+ * (cgroup2: cpu.stat usage_usec, memory.current; cgroup1: cpuacct.usage,
+ * memory.stat total_rss), or its init's /proc entries when the cgroup
+ * does not tell.
  *
  * No live migration: the caller restarts the container on the target
  * (shutdown, move the configuration, start), with the rootfs shared.
@@ -301,7 +302,12 @@ static int lxcb_usage(void *state, const struct guest_conf *c,
 		return -ENOMEM;
 	if (ct->is_running(ct)) {
 		u->cpu_ns = cgroup_number(ct, "cpu.stat", "usage_usec") * 1000;
+		if (!u->cpu_ns)
+			u->cpu_ns = cgroup_number(ct, "cpuacct.usage", NULL);
 		u->rss_bytes = cgroup_number(ct, "memory.current", NULL);
+		if (!u->rss_bytes)
+			u->rss_bytes =
+			    cgroup_number(ct, "memory.stat", "total_rss");
 		pid = ct->init_pid(ct);
 		if ((!u->cpu_ns || !u->rss_bytes) && pid > 0)
 			backend_proc_usage(pid, NULL, u);

@@ -2,13 +2,16 @@
 # haagent with the qemu and lxc backends), no SSH:
 #  - a 64 MiB VM created on n1 from n3's CLI, started, running on n1;
 #    duplicate ID, a bad configuration line (with its number) and a
-#    missing disk refused with clear errors;
+#    missing disk refused with clear errors; status shows its usage
+#    (CPU time and RSS of the running QEMU, > 0);
 #  - live migration n1 -> n2 from n3 (over TLS with the cluster's
 #    generated credentials): QMP on n2 reports running, nothing
 #    runs on n1, the config lives under nodes/n2/; and back to n1;
+#  - a slowed migration (32 KiB/s) streams its progress to the caller:
+#    two progress lines reach n3's clusterctl while it still runs;
 #  - the target powered off mid-migration: the VM keeps running on n1,
 #    its config unchanged, no QEMU left on the target;
-#  - a busybox LXC container: create, start, attach-check, stop, migrate
+#  - a busybox LXC container: create, start, usage, attach-check, stop, migrate
 #    (config move) and start on n2, and a restart migration while running;
 #  - list shows every guest with its node and state; a node without
 #    haagent gives a clear error and its guests are listed unknown; destroy.
@@ -71,6 +74,11 @@ state_on 100 n1 running || h_fail "status: $(g status 100)"
 [ "$(h_ctl 2 -o json guest status 100 | jq -r '.guests[0].node')" = n1 ] ||
 	h_fail "status from n2"
 [ -n "$(qemu_pids 1 100)" ] || h_fail "no QEMU on n1"
+used() {
+	h_ctl 2 -o json guest status "$1" |
+		jq -e '.guests[0] | .cpu_ns > 0 and .rss_bytes > 0' >/dev/null
+}
+used 100 || h_fail "no usage: $(h_ctl 2 -o json guest status 100)"
 
 # ------------------------------------------------------ live migration
 g migrate 100 --node n2 --online >"$H_DIR/mig.out" 2>&1 ||
@@ -109,7 +117,12 @@ tls_receiver() {
 h_wait 20 tls_receiver || h_fail "no TLS receiver on n2"
 h_ctl 2 config stat priv/migration-tls.pem >/dev/null ||
 	h_fail "no migration TLS credentials in the tree"
-sleep 1
+# Progress streams while the migration runs, before any answer.
+streamed() {
+	kill -0 "$mig" 2>/dev/null &&
+		[ "$(grep -c 'active: .* MiB sent' "$H_DIR/mig2.out")" -ge 2 ]
+}
+h_wait 30 streamed || h_fail "no progress while migrating: $(cat "$H_DIR/mig2.out")"
 h_poweroff 2
 wait "$mig" && h_fail "migration to a dead node succeeded"
 state_on 100 n1 running || h_fail "VM not running on n1: $(g status 100)"
@@ -130,6 +143,7 @@ g create 200 --type lxc --node n1 rootfs=ct200 name=bb memory=64 ||
 	h_fail "create container"
 g start 200 || h_fail "start container"
 state_on 200 n1 running || h_fail "container: $(g status 200)"
+used 200 || h_fail "no container usage: $(h_ctl 2 -o json guest status 200)"
 pid=$(h_ctl 1 -o json guest status 200 | jq -r '.guests[0].pid')
 [ "$(nsenter -t "$pid" -u hostname)" = bb ] || h_fail "attach-check"
 g stop 200 || h_fail "stop container"
