@@ -209,8 +209,10 @@ static void round_(struct ha_daemon *d)
 						      HA_FENCING_AGENT);
 	}
 	lock_step(d);
-	if (d->held && d->c)
+	if (d->held && d->c) {
 		ha_io_reports(d->c, &view, d->crm);
+		ha_io_commands(d->c, d->crm);
+	}
 	for (size_t i = 0; i < d->n_failed; i++)
 		ha_crm_fence_result(d->crm, d->failed[i], false);
 	d->n_failed = 0;

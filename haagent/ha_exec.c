@@ -119,6 +119,22 @@ static int take_config(struct ha_exec *x, const char *type, uint32_t id,
 	return r;
 }
 
+/* The guest of REQ (type, id) runs here: a start is done already. */
+static bool is_running(struct ha_exec *x, Clusterd__GuestRequest *req,
+		       char *msg)
+{
+	Clusterd__GuestReply *reply = NULL;
+	bool r;
+
+	req->op = CLUSTERD__GUEST_OP__GUEST_OP_STATUS;
+	if (guest_call(x, req, &reply, msg) < 0 || !reply)
+		return false;
+	r = reply->n_guests == 1 &&
+	    strcmp(reply->guests[0]->state, "running") == 0;
+	clusterd__guest_reply__free_unpacked(reply, NULL);
+	return r;
+}
+
 static int run_op(struct ha_exec *x, const struct op *o, char *msg)
 {
 	Clusterd__GuestRequest req = CLUSTERD__GUEST_REQUEST__INIT;
@@ -134,8 +150,10 @@ static int run_op(struct ha_exec *x, const struct op *o, char *msg)
 		if (!x->c && ipc_client_connect(&x->c) < 0)
 			return -ENOTCONN;
 		r = take_config(x, type, id, msg);
+		if (r < 0 || is_running(x, &req, msg))
+			return r;
 		req.op = CLUSTERD__GUEST_OP__GUEST_OP_START;
-		return r < 0 ? r : guest_call(x, &req, NULL, msg);
+		return guest_call(x, &req, NULL, msg);
 	}
 	if (o->kind == OP_STOP || !o->live) {
 		req.op = CLUSTERD__GUEST_OP__GUEST_OP_SHUTDOWN;

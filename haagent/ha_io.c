@@ -159,3 +159,32 @@ int ha_io_reports(struct ipc_client *c, const struct ha_view *view,
 	ipc_client_reply_free(reply);
 	return 0;
 }
+
+int ha_io_commands(struct ipc_client *c, struct ha_crm *crm)
+{
+	char **names = NULL, msg[CDCALL_MSG];
+	size_t n = 0;
+	int r = cdcall_list(c, HA_COMMANDS_DIR, &names, &n, msg);
+
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	/* cdcall_list gives names sorted: the order they were queued in */
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *text = NULL;
+		char path[300];
+
+		snprintf(path, sizeof(path), HA_COMMANDS_DIR "/%s", names[i]);
+		if (cdcall_get(c, path, &text, msg) < 0)
+			continue;
+		/* Removed first: a command runs at most once. */
+		if (cdcall_remove(c, path, msg) < 0)
+			continue;
+		text[strcspn(text, "\n")] = '\0';
+		log_notice("HA: command '%s'", text);
+		ha_crm_command(crm, text);
+	}
+	cdcall_names_free(names, n);
+	return 0;
+}

@@ -11,7 +11,8 @@
 
 #include <stdbool.h>
 
-#define HA_REPORT_KEY "ha/lrm"
+#define HA_REPORT_KEY	"ha/lrm"
+#define HA_COMMANDS_DIR "ha/commands"
 
 /* The view; *READY: quorate and synced. */
 int ha_io_view(struct ipc_client *c, struct ha_view *view, bool *ready);
@@ -23,3 +24,6 @@ void ha_io_texts_free(char *texts[4]);
 /* Feed every fresh LRM report of the nodes in VIEW to CRM. */
 int ha_io_reports(struct ipc_client *c, const struct ha_view *view,
 		  struct ha_crm *crm);
+/* Hand the queued user commands (ha/commands/, written by clusterctl ha
+ * migrate|relocate|maintenance) to CRM in order, removing each. */
+int ha_io_commands(struct ipc_client *c, struct ha_crm *crm);
