@@ -126,8 +126,9 @@ int cdcall_list(struct ipc_client *c, const char *path, char ***names,
 	return 0;
 }
 
-int cdcall_put_new(struct ipc_client *c, const char *path, const char *data,
-		   char *msg)
+/* Write PATH; NEW_ONLY: it must not exist (compare-and-swap with 0). */
+static int put(struct ipc_client *c, const char *path, const char *data,
+	       bool new_only, char *msg)
 {
 	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
 	Clusterd__PutRequest put = CLUSTERD__PUT_REQUEST__INIT;
@@ -135,11 +136,17 @@ int cdcall_put_new(struct ipc_client *c, const char *path, const char *data,
 	put.path = (char *)path;
 	put.data.data = (uint8_t *)data;
 	put.data.len = strlen(data);
-	put.check_version = true;
+	put.check_version = new_only;
 	put.expected_version = 0;
 	req.op_case = CLUSTERD__REQUEST__OP_PUT;
 	req.put = &put;
 	return call_simple(c, &req, msg);
+}
+
+int cdcall_put_new(struct ipc_client *c, const char *path, const char *data,
+		   char *msg)
+{
+	return put(c, path, data, true, msg);
 }
 
 int cdcall_rename(struct ipc_client *c, const char *from, const char *to,
@@ -309,15 +316,7 @@ int cdcall_node(struct ipc_client *c, const char *node,
 int cdcall_put(struct ipc_client *c, const char *path, const char *data,
 	       char *msg)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
-	Clusterd__PutRequest put = CLUSTERD__PUT_REQUEST__INIT;
-
-	put.path = (char *)path;
-	put.data.data = (uint8_t *)data;
-	put.data.len = strlen(data);
-	req.op_case = CLUSTERD__REQUEST__OP_PUT;
-	req.put = &put;
-	return call_simple(c, &req, msg);
+	return put(c, path, data, false, msg);
 }
 
 int cdcall_members(struct ipc_client *c, Clusterd__Reply **reply, char *msg)
