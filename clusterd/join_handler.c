@@ -9,10 +9,11 @@
  * EADDRINUSE), and the authkey being readable. A clock more than
  * JOIN_SKEW_WARN_MS away from ours is a warning, not an error.
  *
- * Then two replicated writes, each answered only after it was applied and
- * committed here: the token's record is removed (a remove of an absent
- * file fails in delivery order, so a token admits one joiner however many
- * present it at once), then the corosync.conf with the new node and
+ * Then two replicated writes through the daemon's write queue (the path
+ * IPC and FUSE writes take, write_queue.h), each answered only after it was
+ * applied and committed here: the token's record is removed (a remove of an
+ * absent file fails in delivery order, so a token admits one joiner however
+ * many present it at once), then the corosync.conf with the new node and
  * config_version + 1 replaces the tree's copy by compare-and-swap on the
  * version read at check time, so two concurrent joins cannot lose one
  * another's node (the loser is told to retry with a new token). Every
@@ -24,6 +25,7 @@
 #include "join_internal.h"
 #include "log.h"
 #include "macro.h"
+#include "write_queue.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -43,16 +45,60 @@ static int64_t now_ms(void)
 	return tv.tv_sec * 1000LL + tv.tv_usec / 1000;
 }
 
+/* A write of a join in the daemon's write queue. It owns copies of the
+ * path and data: the connection may close (timeout) while the write waits,
+ * and the queue may resubmit it after a view change. */
+struct join_write {
+	struct join_conn *conn; /* NULL once the connection closed */
+	struct replica_write w;
+	char buf[]; /* path, then data */
+};
+
+static void write_done(void *userdata, int err, uint64_t version)
+{
+	struct join_write *jw = userdata;
+	struct join_conn *c = jw->conn;
+
+	free(jw);
+	if (!c)
+		return;
+	c->pending = NULL;
+	c->write_err = -err;
+	join_handle_decided(c);
+}
+
+void join_write_detach(struct join_write *jw)
+{
+	if (jw)
+		jw->conn = NULL;
+}
+
+/* Queue W for the current STEP; the outcome, applied and committed here,
+ * comes to join_handle_decided() (possibly before this returns). */
 static int submit(struct join_conn *c, const struct replica_write *w,
 		  enum join_step step)
 {
-	int r = replica_submit(c->js->cd->replica, w, &c->write_id);
+	size_t plen = strlen(w->path) + 1;
+	struct join_write *jw = malloc(sizeof(*jw) + plen + w->size);
+	int r;
 
-	if (r < 0)
-		return r;
+	if (!jw)
+		return -ENOMEM;
+	jw->conn = c;
+	jw->w = *w;
+	memcpy(jw->buf, w->path, plen);
+	if (w->size)
+		memcpy(jw->buf + plen, w->data, w->size);
+	jw->w.path = jw->buf;
+	jw->w.data = jw->buf + plen;
 	c->step = step;
-	c->decided = false;
-	return 0;
+	c->pending = jw;
+	r = write_queue_submit(c->js->cd->writes, &jw->w, write_done, jw);
+	if (r < 0) {
+		c->pending = NULL;
+		free(jw);
+	}
+	return r;
 }
 
 static int check_token(struct join_conn *c, const Clusterd__JoinRequest *req,

@@ -45,8 +45,7 @@ struct join_conn {
 	size_t out_len, out_off;
 	/* JC_WORK */
 	enum join_step step;
-	uint64_t write_id;
-	bool decided;
+	struct join_write *pending; /* in the daemon's write queue */
 	int write_err;
 	char token_path[64];
 	char name[64];
@@ -73,6 +72,8 @@ struct join_server {
 void join_handle_request(struct join_conn *c, const Clusterd__JoinRequest *req);
 /* The write of the current step was decided and committed. */
 void join_handle_decided(struct join_conn *c);
+/* The connection closes: its queued write, if any, will find nobody. */
+void join_write_detach(struct join_write *jw);
 
 /* join_info.c: serve JoinInfoRequest over IPC. */
 int join_info_register(struct join_server *js);

@@ -37,6 +37,7 @@ static void conn_close(struct join_conn *c)
 	if (*p)
 		*p = c->next;
 	js->n_conns--;
+	join_write_detach(c->pending);
 	qb_loop_timer_del(js->cd->loop, c->timer);
 	if (c->state != JC_WORK)
 		qb_loop_poll_del(js->cd->loop, c->fd);
@@ -158,8 +159,6 @@ static void on_conn_timeout(void *data)
 
 	log_info("Join endpoint: connection from %s timed out", c->peer);
 	c->timer = 0;
-	if (c->state == JC_WORK)
-		c->step = JS_NONE; /* a late write outcome finds nobody */
 	conn_close(c);
 }
 
@@ -352,36 +351,4 @@ void join_server_free(struct join_server *js)
 	}
 	SSL_CTX_free(js->ctx);
 	free(js);
-}
-
-bool join_server_write_done(struct join_server *js, uint64_t write_id, int err,
-			    uint64_t version)
-{
-	if (!js)
-		return false;
-	for (struct join_conn *c = js->conns; c; c = c->next)
-		if (c->state == JC_WORK && c->step != JS_NONE && !c->decided &&
-		    c->write_id == write_id) {
-			c->decided = true;
-			c->write_err = err;
-			return true;
-		}
-	return false;
-}
-
-void join_server_commit_done(struct join_server *js, int err)
-{
-	struct join_conn *c, *next;
-
-	if (!js)
-		return;
-	for (c = js->conns; c; c = next) {
-		next = c->next;
-		if (c->state == JC_WORK && c->step != JS_NONE && c->decided) {
-			c->decided = false;
-			if (c->write_err == 0 && err < 0)
-				c->write_err = -EIO;
-			join_handle_decided(c);
-		}
-	}
 }

@@ -30,9 +30,3 @@ struct join_server;
 int join_server_new(struct clusterd *cd, const char *data_dir, uint32_t port,
 		    const char *authkey_path, struct join_server **out);
 void join_server_free(struct join_server *js);
-
-/* Replica write outcomes: true when WRITE_ID was one of the endpoint's. */
-bool join_server_write_done(struct join_server *js, uint64_t write_id, int err,
-			    uint64_t version);
-/* The store committed: act on the decided writes. */
-void join_server_commit_done(struct join_server *js, int err);

@@ -99,8 +99,6 @@ static int send_to_group(void *userdata, const void *buf, size_t len)
 static void on_write_done(void *userdata, uint64_t id, int err,
 			  uint64_t version)
 {
-	if (join_server_write_done(join_server, id, err, version))
-		return;
 	write_queue_decided(cd.writes, id, err, version);
 }
 
@@ -132,10 +130,7 @@ static void on_deliver(void *userdata, uint32_t nodeid, uint32_t pid,
 
 static void on_batch_done(void *userdata)
 {
-	int r = store_commit(cd.store);
-
-	write_queue_committed(cd.writes, r);
-	join_server_commit_done(join_server, r);
+	write_queue_committed(cd.writes, store_commit(cd.store));
 }
 
 static void on_config_changed(void *userdata)

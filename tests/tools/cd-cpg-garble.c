@@ -37,14 +37,16 @@
  * takeover mode the same promise holds a sync source to account.
  *
  * Exit status: 0 when it joined, sent and left; 1 otherwise; 2 on usage.
+ *
+ * Files: this one is the CPG member, its bursts and main();
+ * cd-cpg-garble-msg.c makes the messages, cd-cpg-garble-filter.c decides
+ * which may be sent, cd-cpg-garble.h declares what they share.
  */
-#include "clusterd.pb-c.h"
+#include "cd-cpg-garble.h"
 
-#include <corosync/cpg.h>
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,22 +54,6 @@
 #include <unistd.h>
 
 #define GROUP "clusterd"
-
-enum mode { JUNK, STALL, TAKEOVER };
-
-struct garble {
-	uint64_t rng;
-	enum mode mode;
-	const char *dir;
-	cpg_handle_t cpg;
-	uint32_t nodeid, pid;
-	size_t view_size; /* 0 until our join was seen */
-	bool joined, left;
-	/* The SyncStates the others sent in this view. */
-	size_t states;
-	uint64_t top_version, top_checksum, top_horizon;
-	unsigned long sent, skipped, bytes, try_again, interrupted, kinds[8];
-};
 
 static const char *const kind_names[] = {
     "random",	 "truncated",	"flipped", "wrong-version",
@@ -79,20 +65,6 @@ const char *__lsan_default_suppressions(void);
 const char *__lsan_default_suppressions(void)
 {
 	return "leak:libcpg.so\n";
-}
-
-static uint64_t rnd(struct garble *g)
-{
-	uint64_t z = (g->rng += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static uint32_t below(struct garble *g, uint32_t n)
-{
-	return (uint32_t)(rnd(g) % n);
 }
 
 static int64_t now_ms(void)
@@ -229,309 +201,6 @@ static int send_raw(struct garble *g, const void *buf, size_t len, int kind)
 	g->bytes += len;
 	g->kinds[kind]++;
 	return 0;
-}
-
-/* ------------------------------------------------------------ messages */
-
-/* Storage for one message of any body. */
-struct tmpl {
-	Clusterd__CpgMessage msg;
-	Clusterd__Header hdr;
-	Clusterd__WriteOp w;
-	Clusterd__PutRequest put;
-	Clusterd__RemoveRequest rm;
-	Clusterd__MkdirRequest mk;
-	Clusterd__RenameRequest mv;
-	Clusterd__SyncState st;
-	Clusterd__SyncData sd;
-	Clusterd__SyncCheck ck;
-	Clusterd__SyncTimeout to;
-	Clusterd__AuditRequest aq;
-	Clusterd__AuditReport ar;
-	Clusterd__TreeEntry ent[2], **entp;
-	Clusterd__Tombstone tomb, **tombp;
-	Clusterd__LockInfo lock, **lockp;
-	char path[2][5200];
-	uint8_t data[256];
-};
-
-/* Under DIR (maybe DIR itself), or odd: invalid, long, or elsewhere. */
-static char *gen_path(struct garble *g, char *buf)
-{
-	static const char *const odd[] = {"",	  ".",	    "..",     "/",
-					  "a//b", "x/",	    "x/../y", "\n",
-					  "priv", "known/x"};
-	int n, len;
-
-	switch (below(g, 7)) {
-	case 0: strcpy(buf, odd[below(g, 10)]); break;
-	case 1: sprintf(buf, "/%s/x", g->dir); break;
-	case 2: sprintf(buf, "%s/../x", g->dir); break;
-	case 3: /* a 300-byte component, or a path of 5000 bytes */
-		n = sprintf(buf, "%s/", g->dir);
-		len = below(g, 2) ? 300 : 5000;
-		memset(buf + n, 'c', len);
-		buf[n + len] = '\0';
-		for (int i = n + 200; len > 300 && i < n + len; i += 200)
-			buf[i] = '/';
-		break;
-	case 4: strcpy(buf, g->dir); break;
-	default: sprintf(buf, "%s/g%u", g->dir, below(g, 8));
-	}
-	return buf;
-}
-
-/* A tree version: any in takeover mode, else never above the daemons'. */
-static uint64_t gen_version(struct garble *g)
-{
-	if (g->mode == TAKEOVER)
-		return below(g, 2) ? UINT64_MAX - below(g, 3) : rnd(g);
-	return g->top_version ? rnd(g) % (g->top_version + 1) : 0;
-}
-
-static void gen_write(struct garble *g, struct tmpl *t)
-{
-	static const int64_t mtimes[] = {INT64_MIN, INT64_MAX, -1, 0};
-
-	t->w.origin_nodeid = below(g, 2) ? g->nodeid : (uint32_t)rnd(g);
-	t->w.origin_pid = below(g, 2) ? g->pid : (uint32_t)rnd(g);
-	t->w.write_id = rnd(g);
-	t->w.mtime_ms = below(g, 2) ? mtimes[below(g, 4)] : (int64_t)rnd(g);
-	switch (below(g, 4)) {
-	case 0:
-		t->put.path = gen_path(g, t->path[0]);
-		t->put.data.data = t->data;
-		t->put.data.len = below(g, sizeof(t->data));
-		t->put.check_version = below(g, 2);
-		t->put.expected_version = rnd(g) >> below(g, 64);
-		t->w.op_case = CLUSTERD__WRITE_OP__OP_PUT;
-		t->w.put = &t->put;
-		break;
-	case 1:
-		t->rm.path = gen_path(g, t->path[0]);
-		t->w.op_case = CLUSTERD__WRITE_OP__OP_REMOVE;
-		t->w.remove = &t->rm;
-		break;
-	case 2:
-		t->mk.path = gen_path(g, t->path[0]);
-		t->w.op_case = CLUSTERD__WRITE_OP__OP_MKDIR;
-		t->w.mkdir = &t->mk;
-		break;
-	default:
-		t->mv.from = gen_path(g, t->path[0]);
-		t->mv.to = gen_path(g, t->path[1]);
-		t->w.op_case = CLUSTERD__WRITE_OP__OP_RENAME;
-		t->w.rename = &t->mv;
-	}
-	t->msg.body_case = CLUSTERD__CPG_MESSAGE__BODY_WRITE;
-	t->msg.write = &t->w;
-}
-
-/* SyncData with N entries and N tombstones (all alike but the values). */
-static void gen_data(struct garble *g, struct tmpl *t, size_t n)
-{
-	t->sd.view_id = rnd(g);
-	t->sd.from_version = gen_version(g);
-	t->sd.to_version = gen_version(g);
-	t->sd.snapshot = below(g, 2);
-	t->sd.last = below(g, 2);
-	for (int i = 0; i < 2; i++) {
-		t->ent[i].path = gen_path(g, t->path[i]);
-		t->path[i][n > 100 ? 64 : 5199] = '\0'; /* huge: not 100 MB */
-		t->ent[i].type = below(g, 4);
-		t->ent[i].data.data = t->data;
-		t->ent[i].data.len =
-		    below(g, 3) ? 0 : below(g, sizeof(t->data));
-		t->ent[i].version = rnd(g) >> below(g, 64);
-		t->ent[i].writer = rnd(g);
-		t->ent[i].mtime_ms = rnd(g);
-	}
-	t->tomb.path = t->path[0];
-	t->tomb.version = rnd(g) >> below(g, 64);
-	t->entp = calloc(n + 1, sizeof(*t->entp));
-	t->tombp = calloc(n + 1, sizeof(*t->tombp));
-	for (size_t i = 0; t->entp && t->tombp && i < n; i++) {
-		t->entp[i] = &t->ent[i & 1];
-		t->tombp[i] = &t->tomb;
-	}
-	t->sd.n_entries = t->sd.n_tombstones = t->entp && t->tombp ? n : 0;
-	t->sd.entries = t->entp;
-	t->sd.tombstones = t->tombp;
-	t->msg.body_case = CLUSTERD__CPG_MESSAGE__BODY_SYNC_DATA;
-	t->msg.sync_data = &t->sd;
-}
-
-/* SyncState with N lock entries. */
-static void gen_state(struct garble *g, struct tmpl *t, size_t n)
-{
-	t->st.tree_version = gen_version(g);
-	t->st.checksum = rnd(g);
-	t->st.tombstone_horizon = rnd(g) >> below(g, 64);
-	t->st.view_id = rnd(g);
-	t->st.lock_epoch = rnd(g);
-	t->st.lock_seq = rnd(g);
-	t->st.lock_valid = below(g, 2);
-	t->lock.name = gen_path(g, t->path[0]);
-	t->path[0][n > 100 ? 64 : 5199] = '\0';
-	t->lockp = calloc(n + 1, sizeof(*t->lockp));
-	for (size_t i = 0; t->lockp && i < n; i++)
-		t->lockp[i] = &t->lock;
-	t->st.n_locks = t->lockp ? n : 0;
-	t->st.locks = t->lockp;
-	t->msg.body_case = CLUSTERD__CPG_MESSAGE__BODY_SYNC_STATE;
-	t->msg.sync_state = &t->st;
-}
-
-/* Any body the replica itself reads (locks and status are not ours). */
-static void gen_body(struct garble *g, struct tmpl *t, bool huge)
-{
-	switch (huge ? 1 + below(g, 2) : below(g, 9)) {
-	case 0: return gen_write(g, t);
-	case 1: return gen_data(g, t, huge ? 20000 : below(g, 4));
-	case 2: return gen_state(g, t, huge ? 5000 : below(g, 3));
-	case 3:
-		t->ck.view_id = rnd(g);
-		t->ck.tree_version = gen_version(g);
-		t->ck.checksum = rnd(g);
-		t->msg.body_case = CLUSTERD__CPG_MESSAGE__BODY_SYNC_CHECK;
-		t->msg.sync_check = &t->ck;
-		return;
-	case 4: /* a deadline that did not pass: excludes whoever is slow */
-		t->to.view_id = rnd(g);
-		t->msg.body_case = CLUSTERD__CPG_MESSAGE__BODY_SYNC_TIMEOUT;
-		t->msg.sync_timeout = &t->to;
-		return;
-	case 5:
-		t->msg.body_case = CLUSTERD__CPG_MESSAGE__BODY_AUDIT_REQUEST;
-		t->msg.audit_request = &t->aq;
-		return;
-	case 6:
-		t->ar.tree_version = rnd(g);
-		t->ar.checksum = rnd(g);
-		t->msg.body_case = CLUSTERD__CPG_MESSAGE__BODY_AUDIT_REPORT;
-		t->msg.audit_report = &t->ar;
-		return;
-	default: return gen_write(g, t);
-	}
-}
-
-static void tmpl_init(struct garble *g, struct tmpl *t)
-{
-	*t = (struct tmpl){
-	    .msg = CLUSTERD__CPG_MESSAGE__INIT,
-	    .hdr = CLUSTERD__HEADER__INIT,
-	    .w = CLUSTERD__WRITE_OP__INIT,
-	    .put = CLUSTERD__PUT_REQUEST__INIT,
-	    .rm = CLUSTERD__REMOVE_REQUEST__INIT,
-	    .mk = CLUSTERD__MKDIR_REQUEST__INIT,
-	    .mv = CLUSTERD__RENAME_REQUEST__INIT,
-	    .st = CLUSTERD__SYNC_STATE__INIT,
-	    .sd = CLUSTERD__SYNC_DATA__INIT,
-	    .ck = CLUSTERD__SYNC_CHECK__INIT,
-	    .to = CLUSTERD__SYNC_TIMEOUT__INIT,
-	    .aq = CLUSTERD__AUDIT_REQUEST__INIT,
-	    .ar = CLUSTERD__AUDIT_REPORT__INIT,
-	    .ent = {CLUSTERD__TREE_ENTRY__INIT, CLUSTERD__TREE_ENTRY__INIT},
-	    .tomb = CLUSTERD__TOMBSTONE__INIT,
-	    .lock = CLUSTERD__LOCK_INFO__INIT,
-	};
-	for (size_t i = 0; i < sizeof(t->data); i++)
-		t->data[i] = (uint8_t)rnd(g);
-}
-
-static void tmpl_done(struct tmpl *t)
-{
-	free(t->entp);
-	free(t->tombp);
-	free(t->lockp);
-}
-
-/* Pack T with protocol VERSION, or without a header. */
-static uint8_t *pack(struct tmpl *t, uint32_t version, bool header, size_t *len)
-{
-	uint8_t *buf;
-
-	t->hdr.protocol_version = version;
-	t->hdr.request_id = 0;
-	t->msg.header = header ? &t->hdr : NULL;
-	*len = clusterd__cpg_message__get_packed_size(&t->msg);
-	buf = malloc(*len + 1);
-	if (buf)
-		clusterd__cpg_message__pack(&t->msg, buf);
-	return buf;
-}
-
-/* ------------------------------------------------------------- filter */
-
-/* tree_path_check() of clusterd/tree.c, restated. */
-static bool path_invalid(const char *p)
-{
-	if (strnlen(p, 4097) > 4096)
-		return true;
-	while (*p) {
-		size_t n = strcspn(p, "/");
-
-		if (n == 0 || n > 255 ||
-		    (p[0] == '.' && (n == 1 || (n == 2 && p[1] == '.'))))
-			return true;
-		if (!p[n])
-			break;
-		p += n + 1;
-		if (!*p)
-			return true;
-	}
-	return false;
-}
-
-/* May a write to P change anything but DIR and what is under it? */
-static bool escapes(struct garble *g, const char *p)
-{
-	size_t n = strlen(g->dir);
-
-	if (!*p || path_invalid(p))
-		return false; /* the root or invalid: refused */
-	return strncmp(p, g->dir, n) != 0 || (p[n] != '\0' && p[n] != '/');
-}
-
-/* Would a daemon take BUF as anything this mode must not send? */
-static bool harmless(struct garble *g, const uint8_t *buf, size_t len)
-{
-	Clusterd__CpgMessage *m = clusterd__cpg_message__unpack(NULL, len, buf);
-	const Clusterd__WriteOp *w;
-	bool ok = true;
-
-	if (!m || !m->header || m->header->protocol_version != 1)
-		goto out;
-	switch (m->body_case) {
-	case CLUSTERD__CPG_MESSAGE__BODY_WRITE:
-		w = m->write;
-		ok = w->op_case == CLUSTERD__WRITE_OP__OP_PUT
-			 ? !escapes(g, w->put->path)
-		     : w->op_case == CLUSTERD__WRITE_OP__OP_REMOVE
-			 ? !escapes(g, w->remove->path)
-		     : w->op_case == CLUSTERD__WRITE_OP__OP_MKDIR
-			 ? !escapes(g, w->mkdir->path)
-		     : w->op_case == CLUSTERD__WRITE_OP__OP_RENAME
-			 ? !escapes(g, w->rename->from) &&
-			       !escapes(g, w->rename->to)
-			 : true;
-		break;
-	case CLUSTERD__CPG_MESSAGE__BODY_SYNC_STATE:
-		ok = g->mode == TAKEOVER ||
-		     m->sync_state->tree_version <= g->top_version;
-		break;
-	case CLUSTERD__CPG_MESSAGE__BODY_SYNC_CHECK:
-		ok = g->mode == TAKEOVER ||
-		     m->sync_check->tree_version <= g->top_version;
-		break;
-	case CLUSTERD__CPG_MESSAGE__BODY_LOCK:
-	case CLUSTERD__CPG_MESSAGE__BODY_STATUS: ok = false; break;
-	default: break;
-	}
-out:
-	if (m)
-		clusterd__cpg_message__free_unpacked(m, NULL);
-	return ok;
 }
 
 /* -------------------------------------------------------------- burst */

@@ -10,7 +10,12 @@ CORE_UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(SQLITE_CFLAGS) \
 CORE_UNIT_LDADD = clusterd/libclusterdcore.la lib/libcdcommon.la \
 	$(CMOCKA_LIBS) $(SQLITE_LIBS) $(QB_LIBS)
 
-tests_unit_test_tree_SOURCES = tests/unit/test-tree.c tests/unit/tree-sig.c tests/unit/tree-sig.h
+# test-tree is one program from several files (the cases by concern, the
+# fixture once); tree-fixture.h declares what they share.
+tests_unit_test_tree_SOURCES = tests/unit/test-tree.c tests/unit/test-tree-ops.c \
+	tests/unit/test-tree-sync.c tests/unit/test-tree-replay.c \
+	tests/unit/tree-fixture.c tests/unit/tree-fixture.h \
+	tests/unit/tree-sig.c tests/unit/tree-sig.h
 tests_unit_test_tree_CFLAGS = $(CORE_UNIT_CFLAGS)
 tests_unit_test_tree_LDADD = $(CORE_UNIT_LDADD)
 tests_unit_test_store_SOURCES = tests/unit/test-store.c tests/unit/tree-sig.c tests/unit/tree-sig.h
