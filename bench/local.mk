@@ -4,7 +4,7 @@
 # runs (the daemon, clusterctl, cd-load).
 EXTRA_PROGRAMS = bench/cpg-floor bench/cd-visible bench/cd-writers bench/cfs-files
 EXTRA_DIST += bench/clusterd-bench bench/configfs-bench bench/ha-sim-failover \
-	bench/guest-migrate
+	bench/guest-migrate bench/ha-failover
 CLEANFILES += $(EXTRA_PROGRAMS)
 
 bench_cpg_floor_SOURCES = bench/cpg-floor.c

@@ -219,9 +219,10 @@ Clusterd__Reply__ResultCase cli_expected_result_ext(enum cli_op op);
 int cli_call_checked(struct cli_ctx *ctx, struct cli_request *r, int timeout_ms,
 		     const char *what, Clusterd__Reply **reply);
 
-/* ------------------------------------------------ ha_simulate_cmd.c --- */
+/* --------------------------------------------------------- ha_cmd.c --- */
 
-/* "ha [OPTIONS] SUBCOMMAND ...": for now "ha simulate FILE". */
+/* "ha [OPTIONS] SUBCOMMAND ...": add, remove, set, status, migrate,
+ * relocate, rules, maintenance, simulate (ha_cli.h). */
 int ha_main(struct cli_ctx *ctx, int argc, char **argv);
 
 /* ---------------------------------------------------- config_cmd.c --- */

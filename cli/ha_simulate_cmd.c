@@ -1,8 +1,7 @@
 /*
- * "clusterctl ha ...": the HA commands. For now "ha simulate FILE": run a
- * scenario through haagent's decision core (haagent/ha_sim*.c) and print
- * the timestamped event log, or with --output json the final state. It
- * needs no cluster: it never calls clusterd.
+ * "clusterctl ha simulate FILE": run an HA scenario through haagent's decision
+ * core (haagent/ha_sim*.c) and print the timestamped event log, or with
+ * --output json the final state. It needs no cluster: it never calls clusterd.
  *
  * Exit status: 0 the scenario ran and every invariant held; 1 an
  * invariant broke (the log says where) or the file cannot be read; 2 usage
@@ -11,22 +10,13 @@
 #include "config.h"
 
 #include "cli.h"
+#include "ha_cli.h"
 #include "ha_sim.h"
 #include "kvconf.h"
 #include "macro.h"
 
 #include <errno.h>
 #include <string.h>
-
-static const char help_ha[] =
-    "Usage: clusterctl ha COMMAND [ARGS...]\n"
-    "\n"
-    "High availability. Commands:\n"
-    "  simulate FILE   run an HA scenario in the simulator (no cluster\n"
-    "                  needed); see 'clusterctl ha simulate --help'\n"
-    "\n"
-    "The other HA commands (add, remove, set, status, migrate, relocate,\n"
-    "rules, maintenance) are not implemented yet.\n";
 
 static const char help_simulate[] =
     "Usage: clusterctl ha simulate [-o json] FILE\n"
@@ -55,7 +45,7 @@ static const char help_simulate[] =
     "     cannot be read\n"
     "  2  usage error, or errors in FILE (each as FILE:LINE: reason)\n";
 
-static int simulate(struct cli_ctx *ctx, int argc, char **argv)
+int ha_simulate_cmd(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const char *const names[] = {"FILE"};
 	const struct cli_optspec spec = {.help = help_simulate};
@@ -80,17 +70,4 @@ static int simulate(struct cli_ctx *ctx, int argc, char **argv)
 	if (e == -EINVAL)
 		return CLI_EXIT_USAGE;
 	return e < 0 ? CLI_EXIT_FAILED : CLI_EXIT_OK;
-}
-
-int ha_main(struct cli_ctx *ctx, int argc, char **argv)
-{
-	int first, e;
-
-	if (!cli_group_begin(ctx, argc, argv, "ha", help_ha, &first, &e))
-		return e;
-	if (strcmp(argv[first], "simulate") == 0)
-		return simulate(ctx, argc - first, argv + first);
-	cli_usage_error(ctx, "ha: unknown or not yet implemented command '%s'",
-			argv[first]);
-	return CLI_EXIT_USAGE;
 }

@@ -18,7 +18,8 @@ cli_libcli_la_SOURCES = \
 	cli/format.c \
 	cli/errors.c \
 	cli/help.c cli/help_common.h \
-	cli/ha_simulate_cmd.c \
+	cli/ha_simulate_cmd.c cli/ha_cmd.c cli/ha_cli.h cli/ha_tree.c \
+	cli/ha_status_cmd.c cli/ha_help.c \
 	cli/lifecycle.h cli/lc_args.c cli/lc_util.c cli/starter.c \
 	cli/create_cmd.c cli/token_cmd.c cli/join_cmd.c cli/join_client.c \
 	cli/leave_cmd.c cli/status_cmd.c cli/help_lifecycle.c \

@@ -126,8 +126,9 @@ int cdcall_list(struct ipc_client *c, const char *path, char ***names,
 	return 0;
 }
 
-int cdcall_put_new(struct ipc_client *c, const char *path, const char *data,
-		   char *msg)
+/* Write PATH; NEW_ONLY: it must not exist (compare-and-swap with 0). */
+static int put(struct ipc_client *c, const char *path, const char *data,
+	       bool new_only, char *msg)
 {
 	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
 	Clusterd__PutRequest put = CLUSTERD__PUT_REQUEST__INIT;
@@ -135,11 +136,17 @@ int cdcall_put_new(struct ipc_client *c, const char *path, const char *data,
 	put.path = (char *)path;
 	put.data.data = (uint8_t *)data;
 	put.data.len = strlen(data);
-	put.check_version = true;
+	put.check_version = new_only;
 	put.expected_version = 0;
 	req.op_case = CLUSTERD__REQUEST__OP_PUT;
 	req.put = &put;
 	return call_simple(c, &req, msg);
+}
+
+int cdcall_put_new(struct ipc_client *c, const char *path, const char *data,
+		   char *msg)
+{
+	return put(c, path, data, true, msg);
 }
 
 int cdcall_rename(struct ipc_client *c, const char *from, const char *to,
@@ -304,4 +311,73 @@ int cdcall_node(struct ipc_client *c, const char *node,
 		*out = NULL;
 	ipc_client_reply_free(reply);
 	return 0;
+}
+
+int cdcall_put(struct ipc_client *c, const char *path, const char *data,
+	       char *msg)
+{
+	return put(c, path, data, false, msg);
+}
+
+int cdcall_members(struct ipc_client *c, Clusterd__Reply **reply, char *msg)
+{
+	return members(c, reply, msg);
+}
+
+int cdcall_try_lock(struct ipc_client *c, const char *name, char *msg)
+{
+	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
+	Clusterd__LockRequest l = CLUSTERD__LOCK_REQUEST__INIT;
+
+	l.name = (char *)name;
+	l.try_lock = true;
+	req.op_case = CLUSTERD__REQUEST__OP_LOCK;
+	req.lock = &l;
+	return call_simple(c, &req, msg);
+}
+
+int cdcall_watch(struct ipc_client *c, const char *prefix, char *msg)
+{
+	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
+	Clusterd__WatchRequest w = CLUSTERD__WATCH_REQUEST__INIT;
+
+	w.prefix = (char *)prefix;
+	w.tree = true;
+	w.membership = true;
+	req.op_case = CLUSTERD__REQUEST__OP_WATCH;
+	req.watch = &w;
+	return call_simple(c, &req, msg);
+}
+
+int cdcall_status_set(struct ipc_client *c, const char *key, const char *value,
+		      char *msg)
+{
+	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
+	Clusterd__StatusSetRequest s = CLUSTERD__STATUS_SET_REQUEST__INIT;
+
+	s.key = (char *)key;
+	s.value.data = (uint8_t *)value;
+	s.value.len = strlen(value);
+	req.op_case = CLUSTERD__REQUEST__OP_STATUS_SET;
+	req.status_set = &s;
+	return call_simple(c, &req, msg);
+}
+
+int cdcall_status_list(struct ipc_client *c, Clusterd__Reply **reply,
+		       char *msg)
+{
+	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
+	Clusterd__StatusListRequest s = CLUSTERD__STATUS_LIST_REQUEST__INIT;
+	int r;
+
+	s.node = "";
+	req.op_case = CLUSTERD__REQUEST__OP_STATUS_LIST;
+	req.status_list = &s;
+	r = call(c, &req, CDCALL_TIMEOUT_MS, reply, msg);
+	if (r == 0 &&
+	    (*reply)->result_case != CLUSTERD__REPLY__RESULT_STATUS_LIST) {
+		ipc_client_reply_free(*reply);
+		return -EPROTO;
+	}
+	return r;
 }

@@ -28,6 +28,21 @@ int cdcall_rename(struct ipc_client *c, const char *from, const char *to,
 /* Create the missing directories above PATH. */
 int cdcall_mkdir_parents(struct ipc_client *c, const char *path, char *msg);
 int cdcall_remove(struct ipc_client *c, const char *path, char *msg);
+/* Create or replace file PATH with DATA. */
+int cdcall_put(struct ipc_client *c, const char *path, const char *data,
+	       char *msg);
+
+/* The members reply (free with ipc_client_reply_free). */
+int cdcall_members(struct ipc_client *c, Clusterd__Reply **reply, char *msg);
+/* Take lock NAME for this connection without waiting (-EBUSY: held). */
+int cdcall_try_lock(struct ipc_client *c, const char *name, char *msg);
+/* Subscribe C to tree events under PREFIX and to membership events. */
+int cdcall_watch(struct ipc_client *c, const char *prefix, char *msg);
+/* This node's status entry KEY; every node's entries. */
+int cdcall_status_set(struct ipc_client *c, const char *key, const char *value,
+		      char *msg);
+int cdcall_status_list(struct ipc_client *c, Clusterd__Reply **reply,
+		       char *msg);
 
 /* This node's ID and name, and ADDRESS of node NAME (NULL: skip). */
 int cdcall_self(struct ipc_client *c, uint32_t *nodeid, char *name, size_t size,

@@ -16,7 +16,10 @@ haagent_libhaagent_la_SOURCES = \
 	haagent/cdcall.c haagent/cdcall.h \
 	haagent/lrm.c haagent/lrm_migrate.c haagent/lrm.h \
 	haagent/agent.c haagent/agent.h \
-	haagent/migration_tls.c haagent/migration_tls.h
+	haagent/migration_tls.c haagent/migration_tls.h \
+	haagent/ha_daemon.c haagent/ha_daemon.h haagent/ha_io.c haagent/ha_io.h \
+	haagent/ha_exec.c haagent/ha_exec.h haagent/ha_fence.c haagent/ha_fence.h \
+	haagent/ha_watchdog.c haagent/ha_watchdog.h
 haagent_libhaagent_la_CPPFLAGS = $(AM_CPPFLAGS) -DBACKENDDIR='"$(backenddir)"'
 haagent_libhaagent_la_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS) -pthread
 haagent_libhaagent_la_LIBADD = haagent/libbackend.la -ldl -lpthread
@@ -64,6 +67,7 @@ haagent_libhacore_la_SOURCES = \
 	haagent/ha_config.h haagent/ha_config.c haagent/ha_config_file.c \
 	haagent/ha_place.h haagent/ha_place.c \
 	haagent/ha_status.h haagent/ha_status.c \
+	haagent/ha_report.h haagent/ha_report.c \
 	haagent/ha_crm.h haagent/ha_crm_int.h haagent/ha_crm.c \
 	haagent/ha_crm_node.c haagent/ha_crm_svc.c haagent/ha_crm_cmd.c \
 	haagent/ha_lrm.h haagent/ha_lrm.c \

@@ -18,6 +18,7 @@
 #include "agent.h"
 #include "daemon.h"
 #include "daemon_args.h"
+#include "ha_daemon.h"
 #include "ha_sim.h"
 #include "kvconf.h"
 #include "log.h"
@@ -34,6 +35,12 @@ struct haagent_settings {
 	char lxc_backend[33];
 	char backend_options[256];
 	bool migration_tls;
+	bool ha;
+	char watchdog[16];
+	char watchdog_device[256];
+	char watchdog_file[1024];
+	char fence_agent_dir[256];
+	unsigned fence_timeout;
 };
 
 static struct haagent_settings settings = {
@@ -42,9 +49,15 @@ static struct haagent_settings settings = {
     .qemu_backend = "qemu",
     .lxc_backend = "lxc",
     .migration_tls = false,
+    .ha = true,
+    .watchdog = "linux",
+    .watchdog_device = "/dev/watchdog",
+    .fence_agent_dir = "/usr/sbin",
+    .fence_timeout = 60,
 };
 static struct lrm *lrm;
 static struct agent *agent;
+static struct ha_daemon *ha;
 
 static int apply_key(const char *key, const char *value, unsigned line,
 		     struct kvconf_error *err, void *userdata)
@@ -62,9 +75,29 @@ static int apply_key(const char *key, const char *value, unsigned line,
 	    K("qemu_backend", qemu_backend),
 	    K("lxc_backend", lxc_backend),
 	    K("backend_options", backend_options),
+	    K("watchdog", watchdog),
+	    K("watchdog_device", watchdog_device),
+	    K("watchdog_file", watchdog_file),
+	    K("fence_agent_dir", fence_agent_dir),
 #undef K
 	};
 
+	if (strcmp(key, "ha") == 0) {
+		if (parse_bool(value, &((struct haagent_settings *)userdata)->ha) < 0)
+			return kvconf_fail(err, line, "ha must be yes or no");
+		return 0;
+	}
+	if (strcmp(key, "fence_timeout") == 0) {
+		unsigned *t = &((struct haagent_settings *)userdata)->fence_timeout;
+		char *end;
+		unsigned long v = strtoul(value, &end, 10);
+
+		if (end == value || *end || v == 0 || v > 3600)
+			return kvconf_fail(err, line,
+					   "fence_timeout must be 1..3600 seconds");
+		*t = (unsigned)v;
+		return 0;
+	}
 	if (strcmp(key, "migration_tls") == 0) {
 		bool *b = &((struct haagent_settings *)userdata)->migration_tls;
 
@@ -82,6 +115,28 @@ static int apply_key(const char *key, const char *value, unsigned line,
 		return 0;
 	}
 	return kvconf_fail(err, line, "unknown key '%s'", key);
+}
+
+static int start_ha(void)
+{
+	int kind = ha_watchdog_kind_from_str(settings.watchdog);
+	struct ha_daemon_config cfg = {
+	    .watchdog = kind,
+	    .watchdog_path = kind == HA_WD_TEST ? settings.watchdog_file
+						: settings.watchdog_device,
+	    .fence_dir = settings.fence_agent_dir,
+	    .fence_timeout_ms = settings.fence_timeout * 1000ULL,
+	};
+
+	if (kind < 0)
+		return log_error_errno(-EINVAL,
+				       "watchdog must be linux, test or none, "
+				       "not '%s'",
+				       settings.watchdog);
+	log_info("HA: watchdog %s%s%s, fence agents from %s",
+		 settings.watchdog, cfg.watchdog_path[0] ? " " : "",
+		 kind == HA_WD_NONE ? "" : cfg.watchdog_path, cfg.fence_dir);
+	return ha_daemon_start(&cfg, &ha);
 }
 
 static int haagent_start(qb_loop_t *loop, const struct daemon_options *opts)
@@ -104,11 +159,15 @@ static int haagent_start(qb_loop_t *loop, const struct daemon_options *opts)
 	log_info("Guests: backends from %s, storage %s",
 		 cfg.backend_dir ? cfg.backend_dir : backend_dir(),
 		 cfg.storage_dir);
-	return agent_start(lrm, &agent);
+	r = agent_start(lrm, &agent);
+	if (r < 0 || !settings.ha)
+		return r;
+	return start_ha();
 }
 
 static void haagent_stop(void)
 {
+	ha_daemon_stop(ha);
 	agent_stop(agent);
 	lrm_free(lrm);
 }

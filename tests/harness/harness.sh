@@ -261,6 +261,9 @@ h_service_haagent() {
 	local dir
 	dir=$(h_nodedir "$1")
 	[ -f "$dir/haagent.conf" ] || printf '%s' "$H_HAAGENT_CONF" >"$dir/haagent.conf"
+	# Never the machine's /dev/watchdog in a test: it would reset it.
+	grep -q '^watchdog:' "$dir/haagent.conf" ||
+		echo 'watchdog: none' >>"$dir/haagent.conf"
 	CLUSTERD_BACKEND_DIR=${CLUSTERD_BACKEND_DIR:-${top_builddir:-.}/haagent/backends/.libs} \
 		h_spawn "$1" haagent "$H_HAAGENT" -f -c "$dir/haagent.conf"
 }
@@ -369,11 +372,47 @@ h_poweroff() {
 		sleep 0.1
 	done
 	rm -f "$(h_nodedir "$i")/anchor.pid"
+	# A power cycle resets a watchdog (h_ha_monitor's test device too).
+	[ ! -f "$(h_nodedir "$i")/watchdog" ] || echo off >"$(h_nodedir "$i")/watchdog"
 	[ -z "$(ip netns pids "$ns" 2>/dev/null)" ] ||
 		h_fail "node $i: processes survived power-off"
 }
 
 # Succeed when node I's quorum-probe line contains TEXT.
+# The test watchdog and fence device of node I (docs/ha.md), a process of
+# the harness outside the node: when the deadline haagent writes to
+# NODEDIR/watchdog ("armed EPOCH_MS", see haagent/ha_watchdog.h) passes, or
+# a fence agent (tests/tools/fence_harness) asks with NODEDIR/fence-request,
+# it powers the node off like h_poweroff, notes it in $H_DIR/events
+# ("EPOCH_MS watchdog nI" or "EPOCH_MS fenced nI") and, for the agent,
+# confirms with NODEDIR/fence-done.
+h_ha_monitor() {
+	local i=$1 dir
+	dir=$(h_nodedir "$i")
+	(
+		while [ -d "$dir" ]; do
+			# shellcheck disable=SC2046
+			set -- $(cat "$dir/watchdog" 2>/dev/null)
+			if [ "${1:-}" = armed ] && [ -n "$(h_anchor_pid "$i")" ] &&
+				[ "$(date +%s%3N)" -gt "$2" ]; then
+				h_poweroff "$i"
+				echo fired >"$dir/watchdog"
+				echo "$(date +%s%3N) watchdog n$i" >>"$H_DIR/events"
+				h_log "test watchdog of n$i expired: powered off"
+			fi
+			if [ -e "$dir/fence-request" ]; then
+				rm -f "$dir/fence-request"
+				h_poweroff "$i"
+				echo "$(date +%s%3N) fenced n$i" >>"$H_DIR/events"
+				h_log "fence agent: n$i powered off"
+				touch "$dir/fence-done"
+			fi
+			sleep 0.1
+		done
+	) &
+	echo $! >>"$H_DIR/monitors"
+}
+
 h_expect_probe() {
 	h_run "$1" "$H_PROBE" 2>/dev/null | grep -qF -- "$2"
 }
@@ -406,6 +445,8 @@ h_logs() {
 h_teardown() {
 	local i
 	[ -n "$H_ID" ] || return 0
+	# shellcheck disable=SC2046
+	[ -f "$H_DIR/monitors" ] && kill $(cat "$H_DIR/monitors") 2>/dev/null
 	for i in $(seq 1 "$H_N"); do
 		h_poweroff "$i" 2>/dev/null
 		ip netns del "$(h_ns "$i")" 2>/dev/null

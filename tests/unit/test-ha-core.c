@@ -5,7 +5,8 @@
  * tests/ha covers whole runs; these pin down single rules: the fencing
  * gate, a CRM without the lock deciding nothing, restart/relocate/error,
  * agent fencing retries, the watchdog armed before any start and never
- * petted without quorum, a request executed once.
+ * petted without quorum, a request executed once; the LRM report's JSON
+ * (ha_report.c) round trip and its strictness.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,6 +23,7 @@
 #include "ha_crm.h"
 #include "ha_lrm.h"
 #include "ha_place.h"
+#include "ha_report.h"
 #include "ha_status.h"
 
 /* ---- placement ------------------------------------------------------ */
@@ -414,6 +416,41 @@ static void lrm_no_quorum_no_pet(void **state)
 	free(json);
 }
 
+/* ---- LRM report JSON ------------------------------------------------ */
+
+static void report_json_round_trip(void **state)
+{
+	struct ha_lrm_report rep = {
+	    .node = "n2", .mode = HA_LRM_SHUTDOWN, .reboot = true, .n_res = 2};
+	struct ha_lrm_report back;
+	char *json;
+
+	(void)state;
+	rep.res[0] = (struct ha_lrm_result){.sid = "vm:101", .req = 7, .rc = 0};
+	rep.res[1] = (struct ha_lrm_result){.sid = "ct:2", .req = 9, .rc = -5};
+	json = ha_report_to_json(&rep);
+	assert_non_null(json);
+	assert_int_equal(ha_report_from_json(json, &back), 0);
+	free(json);
+	assert_string_equal(back.node, "n2");
+	assert_int_equal(back.mode, HA_LRM_SHUTDOWN);
+	assert_true(back.reboot);
+	assert_int_equal(back.n_res, 2);
+	assert_string_equal(back.res[1].sid, "ct:2");
+	assert_int_equal(back.res[1].req, 9);
+	assert_int_equal(back.res[1].rc, -5);
+	/* Half a report is no report. */
+	assert_int_equal(ha_report_from_json("{\"node\":\"n1\"}", &back),
+			 -EINVAL);
+	assert_int_equal(
+	    ha_report_from_json("{\"node\":\"n1\",\"mode\":\"sleeping\","
+				"\"reboot\":false,\"results\":[]}",
+				&back),
+	    -EINVAL);
+	assert_int_equal(ha_report_from_json("not json", &back), -EINVAL);
+	assert_int_equal(back.n_res, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -427,6 +464,7 @@ int main(void)
 	    cmocka_unit_test(lrm_arms_before_start_runs_once),
 	    cmocka_unit_test(lrm_keeps_last_good_status),
 	    cmocka_unit_test(lrm_no_quorum_no_pet),
+	    cmocka_unit_test(report_json_round_trip),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 
