@@ -41,7 +41,8 @@ integration_tests = \
 	tests/integration/clusterd-nemesis-3.sh \
 	tests/integration/clusterd-nemesis-5.sh \
 	tests/integration/clusterd-badinput.sh \
-	tests/integration/clusterd-locks.sh
+	tests/integration/clusterd-locks.sh \
+	tests/integration/cli-completion.sh
 TESTS += $(integration_tests)
 EXTRA_DIST += $(integration_tests) tests/integration/nemesis.sh.inc
 include $(srcdir)/tests/unit/core.mk
