@@ -430,6 +430,20 @@ h_wait() {
 	done
 }
 
+# What corosync itself thinks, per node: links as knet sees them and the
+# membership. Printed first on failure, so a truncated report still tells
+# a corosync-level split (no merge after healing) from a clusterd bug.
+h_corosync_state() {
+	local i
+	for i in $(seq 1 "$H_N"); do
+		printf '\n----- node %d: corosync state -----\n' "$i"
+		h_run "$i" timeout 5 corosync-cfgtool -s 2>&1 | grep -v '^$'
+		h_run "$i" timeout 5 corosync-quorumtool -s 2>&1 |
+			grep -E '^(Ring ID|Quorate|Nodes|Total votes):|^ +[0-9]+ +1 ' |
+			tr -s ' '
+	done
+}
+
 h_logs() {
 	local lines=${1:-40} i f
 	for i in $(seq 1 "$H_N"); do
@@ -465,6 +479,7 @@ h_on_exit() {
 	trap - EXIT INT TERM
 	if [ "$rc" != 0 ] && [ "$rc" != 77 ] && [ -n "$H_ID" ]; then
 		echo "test failed (exit $rc); node logs follow" >&2
+		h_corosync_state >&2
 		h_logs 40 >&2
 	fi
 	h_teardown

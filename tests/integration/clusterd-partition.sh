@@ -30,6 +30,11 @@ h_ctl 3 config get from-minority 2>/dev/null && h_fail "n3 applied its own write
 h_ctl 3 config get before-cut >/dev/null || h_fail "n3 cannot read while cut off"
 
 h_heal 3
+# corosync's own merge first, so a failure says whose it is.
+corosync_merged() {
+	h_run 3 corosync-quorumtool -s 2>/dev/null | grep -q '^Nodes: *3$'
+}
+h_wait 30 corosync_merged || h_fail "corosync did not take n3 back within 30 s"
 h_wait 30 h_converged 1 2 3 || h_fail "no convergence: $(for i in 1 2 3; do h_tree_id $i; done)"
 h_load 3 -C "$H_DIR/acked" || h_fail "n3 misses acknowledged writes"
 h_ctl 1 config get from-minority 2>/dev/null && h_fail "the minority's write appeared"
