@@ -18,6 +18,8 @@
 
 /* How long a node request may wait beyond the agent's own time. */
 #define NODE_REQUEST_MARGIN_MS 5000
+/* Larger than any errno. */
+#define MAX_ERRNO 4095
 
 static int ipc_call(void *userdata, Clusterd__Request *req, int timeout_ms,
 		    Clusterd__Reply **reply)
@@ -59,14 +61,20 @@ int cd_call_expect(struct cd_conn *c, Clusterd__Request *req, int timeout_ms,
 	c->message[0] = '\0';
 	if (r < 0)
 		return r;
-	if (rep->errno_code) {
-		r = -(int)rep->errno_code;
+	if (rep->errno_code < 0 || rep->errno_code > MAX_ERRNO) {
+		r = -EPROTO; /* not an errno: a broken reply */
+	} else if (rep->errno_code) {
+		r = -rep->errno_code;
 		c->server_error = true;
 		snprintf(c->message, sizeof(c->message), "%s",
 			 rep->error_message ? rep->error_message : "");
 	} else if (expect != CLUSTERD__REPLY__RESULT__NOT_SET &&
-		   rep->result_case != expect)
+		   (rep->result_case != expect || !rep->get)) {
+		/* The oneof's pointers share storage: !get tests them all. */
 		r = -EPROTO;
+		snprintf(c->message, sizeof(c->message), "%s",
+			 "reply of another kind");
+	}
 	if (r < 0) {
 		clusterd__reply__free_unpacked(rep, NULL);
 		return r;
@@ -95,14 +103,12 @@ static int call(struct cd_conn *c, Clusterd__Request *req,
 
 int cd_get(struct cd_conn *c, const char *path, char **text, uint64_t *version)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
 	Clusterd__GetRequest get = CLUSTERD__GET_REQUEST__INIT;
+	Clusterd__Request req = CD_REQUEST(GET, get, &get);
 	Clusterd__Reply *reply;
 	int r;
 
 	get.path = (char *)path;
-	req.op_case = CLUSTERD__REQUEST__OP_GET;
-	req.get = &get;
 	r = call(c, &req, CLUSTERD__REPLY__RESULT_GET, &reply);
 	if (r < 0)
 		return r;
@@ -116,27 +122,23 @@ int cd_get(struct cd_conn *c, const char *path, char **text, uint64_t *version)
 int cd_put(struct cd_conn *c, const char *path, const char *text,
 	   bool check_version, uint64_t expected_version)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
 	Clusterd__PutRequest put = CLUSTERD__PUT_REQUEST__INIT;
+	Clusterd__Request req = CD_REQUEST(PUT, put, &put);
 
 	put.path = (char *)path;
 	put.data.data = (uint8_t *)text;
 	put.data.len = strlen(text);
 	put.check_version = check_version;
 	put.expected_version = expected_version;
-	req.op_case = CLUSTERD__REQUEST__OP_PUT;
-	req.put = &put;
 	return cd_call_simple(c, &req);
 }
 
 int cd_mkdir(struct cd_conn *c, const char *path)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
 	Clusterd__MkdirRequest mk = CLUSTERD__MKDIR_REQUEST__INIT;
+	Clusterd__Request req = CD_REQUEST(MKDIR, mkdir, &mk);
 
 	mk.path = (char *)path;
-	req.op_case = CLUSTERD__REQUEST__OP_MKDIR;
-	req.mkdir = &mk;
 	return cd_call_simple(c, &req);
 }
 
@@ -164,38 +166,32 @@ int cd_mkdir_parents(struct cd_conn *c, const char *path, size_t *failed_len)
 
 int cd_remove(struct cd_conn *c, const char *path)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
 	Clusterd__RemoveRequest rm = CLUSTERD__REMOVE_REQUEST__INIT;
+	Clusterd__Request req = CD_REQUEST(REMOVE, remove, &rm);
 
 	rm.path = (char *)path;
-	req.op_case = CLUSTERD__REQUEST__OP_REMOVE;
-	req.remove = &rm;
 	return cd_call_simple(c, &req);
 }
 
 int cd_rename(struct cd_conn *c, const char *from, const char *to)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
 	Clusterd__RenameRequest mv = CLUSTERD__RENAME_REQUEST__INIT;
+	Clusterd__Request req = CD_REQUEST(RENAME, rename, &mv);
 
 	mv.from = (char *)from;
 	mv.to = (char *)to;
-	req.op_case = CLUSTERD__REQUEST__OP_RENAME;
-	req.rename = &mv;
 	return cd_call_simple(c, &req);
 }
 
 int cd_stat(struct cd_conn *c, const char *path, Clusterd__EntryType *type,
 	    uint64_t *version)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
 	Clusterd__StatRequest st = CLUSTERD__STAT_REQUEST__INIT;
+	Clusterd__Request req = CD_REQUEST(STAT, stat, &st);
 	Clusterd__Reply *reply;
 	int r;
 
 	st.path = (char *)path;
-	req.op_case = CLUSTERD__REQUEST__OP_STAT;
-	req.stat = &st;
 	r = call(c, &req, CLUSTERD__REPLY__RESULT_STAT, &reply);
 	if (r < 0)
 		return r;
@@ -209,12 +205,10 @@ int cd_stat(struct cd_conn *c, const char *path, Clusterd__EntryType *type,
 
 int cd_list(struct cd_conn *c, const char *path, Clusterd__Reply **reply)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
 	Clusterd__ListRequest list = CLUSTERD__LIST_REQUEST__INIT;
+	Clusterd__Request req = CD_REQUEST(LIST, list, &list);
 
 	list.path = (char *)path;
-	req.op_case = CLUSTERD__REQUEST__OP_LIST;
-	req.list = &list;
 	return call(c, &req, CLUSTERD__REPLY__RESULT_LIST, reply);
 }
 
@@ -257,11 +251,9 @@ int cd_list_names(struct cd_conn *c, const char *path, char ***names,
 
 int cd_members(struct cd_conn *c, Clusterd__Reply **reply)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
 	Clusterd__MembersRequest m = CLUSTERD__MEMBERS_REQUEST__INIT;
+	Clusterd__Request req = CD_REQUEST(MEMBERS, members, &m);
 
-	req.op_case = CLUSTERD__REQUEST__OP_MEMBERS;
-	req.members = &m;
 	return call(c, &req, CLUSTERD__REPLY__RESULT_MEMBERS, reply);
 }
 
@@ -291,14 +283,12 @@ int cd_node_request(struct cd_conn *c, const char *node,
 		    Clusterd__GuestRequest *greq, int timeout_ms,
 		    Clusterd__Reply **reply)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
 	Clusterd__NodeRequest nr = CLUSTERD__NODE_REQUEST__INIT;
+	Clusterd__Request req = CD_REQUEST(NODE_REQUEST, node_request, &nr);
 
 	nr.node = (char *)node;
 	nr.guest = greq;
 	nr.timeout_ms = timeout_ms;
-	req.op_case = CLUSTERD__REQUEST__OP_NODE_REQUEST;
-	req.node_request = &nr;
 	/* clusterd answers ETIMEDOUT itself; leave it time to say so. */
 	return cd_call_expect(c, &req, timeout_ms + NODE_REQUEST_MARGIN_MS,
 			      CLUSTERD__REPLY__RESULT__NOT_SET, reply);
@@ -306,49 +296,41 @@ int cd_node_request(struct cd_conn *c, const char *node,
 
 int cd_try_lock(struct cd_conn *c, const char *name)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
 	Clusterd__LockRequest l = CLUSTERD__LOCK_REQUEST__INIT;
+	Clusterd__Request req = CD_REQUEST(LOCK, lock, &l);
 
 	l.name = (char *)name;
 	l.try_lock = true;
-	req.op_case = CLUSTERD__REQUEST__OP_LOCK;
-	req.lock = &l;
 	return cd_call_simple(c, &req);
 }
 
 int cd_watch(struct cd_conn *c, const char *prefix)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
 	Clusterd__WatchRequest w = CLUSTERD__WATCH_REQUEST__INIT;
+	Clusterd__Request req = CD_REQUEST(WATCH, watch, &w);
 
 	w.prefix = (char *)prefix;
 	w.tree = true;
 	w.membership = true;
-	req.op_case = CLUSTERD__REQUEST__OP_WATCH;
-	req.watch = &w;
 	return cd_call_simple(c, &req);
 }
 
 int cd_status_set(struct cd_conn *c, const char *key, const char *value)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
 	Clusterd__StatusSetRequest s = CLUSTERD__STATUS_SET_REQUEST__INIT;
+	Clusterd__Request req = CD_REQUEST(STATUS_SET, status_set, &s);
 
 	s.key = (char *)key;
 	s.value.data = (uint8_t *)value;
 	s.value.len = strlen(value);
-	req.op_case = CLUSTERD__REQUEST__OP_STATUS_SET;
-	req.status_set = &s;
 	return cd_call_simple(c, &req);
 }
 
 int cd_status_list(struct cd_conn *c, Clusterd__Reply **reply)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
 	Clusterd__StatusListRequest s = CLUSTERD__STATUS_LIST_REQUEST__INIT;
+	Clusterd__Request req = CD_REQUEST(STATUS_LIST, status_list, &s);
 
 	s.node = "";
-	req.op_case = CLUSTERD__REQUEST__OP_STATUS_LIST;
-	req.status_list = &s;
 	return call(c, &req, CLUSTERD__REPLY__RESULT_STATUS_LIST, reply);
 }

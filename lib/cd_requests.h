@@ -38,8 +38,10 @@ struct cd_conn {
 	void *userdata;
 	int timeout_ms; /* of each call; node requests add their own */
 	/* Set by each failing call: */
-	bool server_error;    /* clusterd answered with the errno */
-	char message[CD_MSG]; /* clusterd's error_message; "" none */
+	bool server_error; /* clusterd answered with the errno */
+	/* clusterd's error_message, or (not SERVER_ERROR) "reply of another
+	 * kind" for -EPROTO of a reply of the wrong result; "" none. */
+	char message[CD_MSG];
 };
 
 void cd_conn_init(struct cd_conn *c, cd_call_fn call, void *userdata,
@@ -50,6 +52,13 @@ void cd_conn_ipc(struct cd_conn *c, struct ipc_client *ipc, int timeout_ms);
  * strerror) when clusterd answered, else "clusterd: <why not reached>". */
 const char *cd_conn_message(const struct cd_conn *c, int r, char *buf,
 			    size_t size);
+
+/* A Request of the op OP (GET, PUT, ...) whose oneof member FIELD (get,
+ * put, ...) points at the sub-message SUB. */
+#define CD_REQUEST(OP, field, sub)                                             \
+	((Clusterd__Request){                                                  \
+	    PROTOBUF_C_MESSAGE_INIT(&clusterd__request__descriptor),           \
+	    .op_case = CLUSTERD__REQUEST__OP_##OP, .field = (sub)})
 
 /* Send REQ (waiting TIMEOUT_MS) and expect a success of result EXPECT
  * (CLUSTERD__REPLY__RESULT__NOT_SET: any result): 0 and *REPLY, or -errno

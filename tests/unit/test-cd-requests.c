@@ -77,6 +77,7 @@ static void outcome_of_a_call(void **state)
 	Clusterd__Reply denied = CLUSTERD__REPLY__INIT;
 	Clusterd__Reply wrong = CLUSTERD__REPLY__INIT;
 	Clusterd__ListReply list = CLUSTERD__LIST_REPLY__INIT;
+	Clusterd__Reply broken = CLUSTERD__REPLY__INIT;
 	char buf[CD_MSG], *text = NULL;
 
 	denied.errno_code = EACCES;
@@ -87,6 +88,8 @@ static void outcome_of_a_call(void **state)
 	f->errors[1] = -ETIMEDOUT;
 	f->replies[2] = &wrong;
 	f->replies[3] = &ok;
+	broken.errno_code = -5;
+	f->replies[4] = &broken;
 
 	assert_int_equal(cd_remove(&c, "a/b"), -EACCES);
 	assert_true(c.server_error);
@@ -107,14 +110,19 @@ static void outcome_of_a_call(void **state)
 	assert_int_equal(cd_get(&c, "f", &text, NULL), -EPROTO);
 	assert_null(text);
 	assert_false(c.server_error);
+	assert_string_equal(c.message, "reply of another kind");
 
 	/* The errno of a server without a message is worded by strerror. */
 	c.server_error = true;
+	c.message[0] = '\0';
 	assert_string_equal(cd_conn_message(&c, -ENOENT, buf, sizeof(buf)),
 			    strerror(ENOENT));
 	assert_int_equal(cd_rename(&c, "x", "y"), 0);
 	assert_string_equal(f->seen[3]->rename->from, "x");
 	assert_string_equal(f->seen[3]->rename->to, "y");
+	/* An errno_code that is no errno is a broken reply. */
+	assert_int_equal(cd_remove(&c, "a"), -EPROTO);
+	assert_false(c.server_error);
 }
 
 static void get_and_put(void **state)
