@@ -297,6 +297,10 @@ void format_helpers(void **state)
 	s = text_escape("a\x1b[31m\x7f\xff\xc3\xa9");
 	assert_string_equal(s, "a?[31m??\xc3\xa9");
 	free(s);
+	/* Sanitizing keeps control characters, replaces bad bytes. */
+	s = utf8_sanitize("a\x1b\xff\xc3\xa9\xc3");
+	assert_string_equal(s, "a\x1b\xef\xbf\xbd\xc3\xa9\xef\xbf\xbd");
+	free(s);
 	assert_int_equal(text_width("\xc3\xa9t\xc3\xa9"), 3);
 
 	format_mtime_iso(-1, buf, sizeof(buf));
