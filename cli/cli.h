@@ -212,6 +212,14 @@ void cli_request_init_ext(struct cli_request *r, enum cli_op op);
 const char *cli_request_path_ext(const struct cli_request *r);
 char *cli_request_label_ext(const struct cli_request *r);
 Clusterd__Reply__ResultCase cli_expected_result_ext(enum cli_op op);
+/* request.c: a connection of lib/cd_requests.h over CTX's transport and
+ * timeout, for the commands that make typed requests. */
+struct cd_conn;
+void cli_conn(struct cli_ctx *ctx, struct cd_conn *c);
+/* Report R, the failure of a call on C about WHAT, with cli_fail() and
+ * return the exit code; 0 when R is 0. */
+int cli_conn_fail(struct cli_ctx *ctx, const struct cd_conn *c, int r,
+		  const char *what);
 /* request.c: send R, waiting up to TIMEOUT_MS (negative: forever), and
  * check that the reply is a success of the kind R expects: CLI_EXIT_OK and
  * *REPLY (free it with clusterd__reply__free_unpacked), or the exit code

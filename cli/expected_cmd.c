@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include "cd_requests.h"
 #include "lifecycle.h"
 
 #include <stdio.h>
@@ -17,16 +18,14 @@ static const struct option expected_longopts[] = {
 
 static int set_expected(struct cli_ctx *ctx, uint32_t votes, bool force)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
 	Clusterd__ExpectedRequest q = CLUSTERD__EXPECTED_REQUEST__INIT;
+	Clusterd__Request req = CD_REQUEST(EXPECTED, expected, &q);
 	Clusterd__Reply *rep = NULL;
 	char text[64], v[16];
 	int r;
 
 	q.votes = votes;
 	q.force = force;
-	req.op_case = CLUSTERD__REQUEST__OP_EXPECTED;
-	req.expected = &q;
 	r = lc_call(ctx, &req, "expected", CLUSTERD__REPLY__RESULT_EXPECTED,
 		    &rep);
 	if (r)

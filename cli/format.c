@@ -57,19 +57,21 @@ bool utf8_valid(const uint8_t *s, size_t len)
 	return true;
 }
 
-char *utf8_sanitize(const char *s)
+/* A copy of S in which each byte that starts no valid UTF-8 sequence and,
+ * with CONTROLS, each control character and DEL becomes REPL. */
+static char *utf8_filter(const char *s, const char *repl, bool controls)
 {
 	const uint8_t *in = (const uint8_t *)s;
-	size_t len = strlen(s), i = 0, o = 0, n;
-	char *out = malloc(len * 3 + 1); /* U+FFFD is 3 bytes */
+	size_t len = strlen(s), rlen = strlen(repl), i = 0, o = 0, n;
+	char *out = malloc(len * rlen + 1);
 
 	if (!out)
 		return NULL;
 	while (i < len) {
 		n = utf8_sequence(in + i, len - i);
-		if (n == 0) {
-			memcpy(out + o, "\xef\xbf\xbd", 3);
-			o += 3;
+		if (n == 0 || (controls && (in[i] < 0x20 || in[i] == 0x7f))) {
+			memcpy(out + o, repl, rlen);
+			o += rlen;
 			i++;
 			continue;
 		}
@@ -79,6 +81,11 @@ char *utf8_sanitize(const char *s)
 	}
 	out[o] = '\0';
 	return out;
+}
+
+char *utf8_sanitize(const char *s)
+{
+	return utf8_filter(s, "\xef\xbf\xbd", false); /* U+FFFD */
 }
 
 char *base64_encode(const uint8_t *data, size_t len)
@@ -109,25 +116,7 @@ char *base64_encode(const uint8_t *data, size_t len)
 
 char *text_escape(const char *s)
 {
-	const uint8_t *in = (const uint8_t *)s;
-	size_t len = strlen(s), i = 0, o = 0, n;
-	char *out = malloc(len + 1);
-
-	if (!out)
-		return NULL;
-	while (i < len) {
-		n = utf8_sequence(in + i, len - i);
-		if (n == 0 || in[i] < 0x20 || in[i] == 0x7f) {
-			out[o++] = '?';
-			i++;
-			continue;
-		}
-		memcpy(out + o, in + i, n);
-		o += n;
-		i += n;
-	}
-	out[o] = '\0';
-	return out;
+	return utf8_filter(s, "?", true);
 }
 
 size_t text_width(const char *s)

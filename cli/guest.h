@@ -30,14 +30,6 @@ int guest_local_node(struct cli_ctx *ctx, char *name, size_t size);
 /* The configuration text of REF (malloc'd). 0, or an exit code. */
 int guest_tree_get(struct cli_ctx *ctx, const struct guest_ref *ref,
 		   char **text);
-/* A plain tree call: 0 and *REPLY, or an exit code (reported). */
-int guest_tree_call(struct cli_ctx *ctx, Clusterd__Request *req,
-		    const char *what, Clusterd__Reply **reply);
-
-/* Check the outcome R of a call and its *REPLY like guest_tree_call(). */
-int guest_tree_check(struct cli_ctx *ctx, int r, const char *what,
-		     Clusterd__Reply **reply);
-
 /* Run GREQ on NODE's agent; 0 and *REPLY (free with
  * clusterd__reply__free_unpacked), or an exit code (reported). */
 int guest_node_call(struct cli_ctx *ctx, const char *node,

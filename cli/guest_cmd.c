@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include "cd_requests.h"
 #include "guest.h"
 #include "macro.h"
 
@@ -178,69 +179,22 @@ static int create_text(struct cli_ctx *ctx, const struct guest_args *a,
 	return 0;
 }
 
+/* Create the directories above PATH that do not exist yet, then PATH with
+ * TEXT, which must not exist. */
 static int put_new(struct cli_ctx *ctx, const char *path, const char *text)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
-	Clusterd__PutRequest put = CLUSTERD__PUT_REQUEST__INIT;
-	Clusterd__Reply *reply = NULL;
-	int r;
-
-	put.path = (char *)path;
-	put.data.data = (uint8_t *)text;
-	put.data.len = strlen(text);
-	put.check_version = true;
-	put.expected_version = 0;
-	req.op_case = CLUSTERD__REQUEST__OP_PUT;
-	req.put = &put;
-	r = guest_tree_call(ctx, &req, path, &reply);
-	if (reply)
-		clusterd__reply__free_unpacked(reply, NULL);
-	return r;
-}
-
-/* Create the directories of PATH's parent that do not exist yet. */
-static int mkdir_parents(struct cli_ctx *ctx, const char *path)
-{
+	struct cd_conn c;
+	size_t failed = 0;
 	char dir[256];
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	for (char *p = strchr(dir, '/'); p; p = strchr(p + 1, '/')) {
-		Clusterd__Request req = CLUSTERD__REQUEST__INIT;
-		Clusterd__MkdirRequest mk = CLUSTERD__MKDIR_REQUEST__INIT;
-		Clusterd__Reply *reply = NULL;
-		int r;
-
-		*p = '\0';
-		mk.path = dir;
-		req.op_case = CLUSTERD__REQUEST__OP_MKDIR;
-		req.mkdir = &mk;
-		r = ctx->call(ctx->call_data, &req, ctx->timeout_ms, &reply);
-		if (r == 0 && reply->errno_code == EEXIST)
-			reply->errno_code = 0;
-		r = guest_tree_check(ctx, r, dir, &reply);
-		if (reply)
-			clusterd__reply__free_unpacked(reply, NULL);
-		if (r)
-			return r;
-		*p = '/';
-	}
-	return 0;
-}
-
-static int remove_path(struct cli_ctx *ctx, const char *path)
-{
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
-	Clusterd__RemoveRequest rm = CLUSTERD__REMOVE_REQUEST__INIT;
-	Clusterd__Reply *reply = NULL;
 	int r;
 
-	rm.path = (char *)path;
-	req.op_case = CLUSTERD__REQUEST__OP_REMOVE;
-	req.remove = &rm;
-	r = guest_tree_call(ctx, &req, path, &reply);
-	if (reply)
-		clusterd__reply__free_unpacked(reply, NULL);
-	return r;
+	cli_conn(ctx, &c);
+	r = cd_mkdir_parents(&c, path, &failed);
+	if (r < 0) {
+		snprintf(dir, sizeof(dir), "%.*s", (int)failed, path);
+		return cli_conn_fail(ctx, &c, r, dir);
+	}
+	return cli_conn_fail(ctx, &c, cd_put(&c, path, text, true, 0), path);
 }
 
 /* The ID must be free on every node (clusterd checks it again when it
@@ -296,16 +250,18 @@ static int create_cmd(struct cli_ctx *ctx, uint32_t id,
 		return cli_usage_error(ctx, "guest create: invalid node name");
 	r = check_unique(ctx, id);
 	if (r == 0)
-		r = mkdir_parents(ctx, path);
-	if (r == 0)
 		r = put_new(ctx, path, text);
 	if (r)
 		return r;
 	greq.op = CLUSTERD__GUEST_OP__GUEST_OP_CREATE;
 	r = run_on_owner(ctx, &ref, &greq, op_timeout(ctx, GUEST_OP_TIMEOUT_MS),
 			 "create");
-	if (r)
-		remove_path(ctx, path);
+	if (r) {
+		struct cd_conn c;
+
+		cli_conn(ctx, &c);
+		cli_conn_fail(ctx, &c, cd_remove(&c, path), path);
+	}
 	return r;
 }
 
@@ -322,20 +278,16 @@ struct listing {
 static void list_node(struct cli_ctx *ctx, const char *node, struct listing *ls)
 {
 	Clusterd__GuestRequest greq = CLUSTERD__GUEST_REQUEST__INIT;
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
-	Clusterd__NodeRequest nr = CLUSTERD__NODE_REQUEST__INIT;
 	Clusterd__Reply *reply = NULL;
+	struct cd_conn c;
 
 	greq.op = CLUSTERD__GUEST_OP__GUEST_OP_LIST;
-	nr.node = (char *)node;
-	nr.guest = &greq;
-	nr.timeout_ms = op_timeout(ctx, CLI_DEFAULT_TIMEOUT_MS);
-	req.op_case = CLUSTERD__REQUEST__OP_NODE_REQUEST;
-	req.node_request = &nr;
-	if (ctx->call(ctx->call_data, &req, nr.timeout_ms + 5000, &reply) < 0)
+	cli_conn(ctx, &c);
+	if (cd_node_request(&c, node, &greq,
+			    op_timeout(ctx, CLI_DEFAULT_TIMEOUT_MS),
+			    &reply) < 0)
 		return;
-	if (reply->errno_code ||
-	    reply->result_case != CLUSTERD__REPLY__RESULT_GUEST) {
+	if (reply->result_case != CLUSTERD__REPLY__RESULT_GUEST) {
 		clusterd__reply__free_unpacked(reply, NULL);
 		return;
 	}

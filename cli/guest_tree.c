@@ -9,7 +9,7 @@
 
 #include "guest.h"
 #include "array.h"
-#include "ipc_client.h"
+#include "cd_requests.h"
 #include "macro.h"
 
 #include <errno.h>
@@ -17,55 +17,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* REPLY's failure (ALLOWED is not one) as an exit code; 0 on success. */
-static int check_reply(struct cli_ctx *ctx, int r, const char *what,
-		       Clusterd__Reply **reply, int allowed)
-{
-	if (r == 0 && allowed && (*reply)->errno_code == allowed) {
-		clusterd__reply__free_unpacked(*reply, NULL);
-		*reply = NULL;
-		return 0;
-	}
-	if (r < 0)
-		return cli_fail(ctx, what, r, ipc_client_strerror(r), NULL);
-	if ((*reply)->errno_code) {
-		r = cli_fail(ctx, what, (*reply)->errno_code,
-			     cli_errno_reason((*reply)->errno_code),
-			     (*reply)->error_message);
-		clusterd__reply__free_unpacked(*reply, NULL);
-		*reply = NULL;
-		return r;
-	}
-	return 0;
-}
-
-int guest_tree_check(struct cli_ctx *ctx, int r, const char *what,
-		     Clusterd__Reply **reply)
-{
-	return check_reply(ctx, r, what, reply, 0);
-}
-
-int guest_tree_call(struct cli_ctx *ctx, Clusterd__Request *req,
-		    const char *what, Clusterd__Reply **reply)
-{
-	int r = ctx->call(ctx->call_data, req, ctx->timeout_ms, reply);
-
-	return check_reply(ctx, r, what, reply, 0);
-}
-
 /* The names in directory PATH; ENOENT is an empty listing (NULL). */
 static int list_dir(struct cli_ctx *ctx, const char *path,
 		    Clusterd__Reply **reply)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
-	Clusterd__ListRequest list = CLUSTERD__LIST_REQUEST__INIT;
+	struct cd_conn c;
 	int r;
 
-	list.path = (char *)path;
-	req.op_case = CLUSTERD__REQUEST__OP_LIST;
-	req.list = &list;
-	r = ctx->call(ctx->call_data, &req, ctx->timeout_ms, reply);
-	return check_reply(ctx, r, path, reply, ENOENT);
+	cli_conn(ctx, &c);
+	r = cd_list(&c, path, reply);
+	if (r == -ENOENT && c.server_error)
+		return 0;
+	return cli_conn_fail(ctx, &c, r, path);
 }
 
 static const char *base(const char *path)
@@ -153,63 +116,36 @@ int guest_tree_find(struct cli_ctx *ctx, uint32_t id, struct guest_ref *ref)
 
 int guest_local_node(struct cli_ctx *ctx, char *name, size_t size)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
-	Clusterd__MembersRequest m = CLUSTERD__MEMBERS_REQUEST__INIT;
-	Clusterd__Reply *reply = NULL;
+	struct cd_conn c;
+	uint32_t nodeid;
 	int r;
 
-	req.op_case = CLUSTERD__REQUEST__OP_MEMBERS;
-	req.members = &m;
-	r = guest_tree_call(ctx, &req, "members", &reply);
-	if (r)
-		return r;
-	r = cli_fail(ctx, "members", ENOENT, "this node has no name", NULL);
-	for (size_t i = 0; i < reply->members->n_members; i++)
-		if (reply->members->members[i]->nodeid ==
-		    reply->members->local_nodeid) {
-			snprintf(name, size, "%s",
-				 reply->members->members[i]->name);
-			r = 0;
-		}
-	clusterd__reply__free_unpacked(reply, NULL);
-	return r;
+	cli_conn(ctx, &c);
+	r = cd_local_node(&c, &nodeid, name, size);
+	if (r == -ENOENT && !c.server_error)
+		return cli_fail(ctx, "members", ENOENT, "this node has no name",
+				NULL);
+	return cli_conn_fail(ctx, &c, r, "members");
 }
 
 int guest_tree_get(struct cli_ctx *ctx, const struct guest_ref *ref,
 		   char **text)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
-	Clusterd__GetRequest get = CLUSTERD__GET_REQUEST__INIT;
-	Clusterd__Reply *reply = NULL;
+	struct cd_conn c;
 	char path[256];
-	int r;
 
 	guest_conf_path(path, sizeof(path), ref->node, ref->type, ref->id);
-	get.path = path;
-	req.op_case = CLUSTERD__REQUEST__OP_GET;
-	req.get = &get;
-	r = guest_tree_call(ctx, &req, path, &reply);
-	if (r)
-		return r;
-	*text = strndup((char *)reply->get->data.data, reply->get->data.len);
-	clusterd__reply__free_unpacked(reply, NULL);
-	return *text ? 0 : cli_fail(ctx, path, ENOMEM, "out of memory", NULL);
+	cli_conn(ctx, &c);
+	return cli_conn_fail(ctx, &c, cd_get(&c, path, text, NULL), path);
 }
 
 int guest_node_call(struct cli_ctx *ctx, const char *node,
 		    Clusterd__GuestRequest *greq, int timeout_ms,
 		    const char *what, Clusterd__Reply **reply)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
-	Clusterd__NodeRequest nr = CLUSTERD__NODE_REQUEST__INIT;
-	int r;
+	struct cd_conn c;
 
-	nr.node = (char *)node;
-	nr.guest = greq;
-	nr.timeout_ms = timeout_ms;
-	req.op_case = CLUSTERD__REQUEST__OP_NODE_REQUEST;
-	req.node_request = &nr;
-	/* clusterd answers ETIMEDOUT itself; leave it time to say so. */
-	r = ctx->call(ctx->call_data, &req, timeout_ms + 5000, reply);
-	return check_reply(ctx, r, what, reply, 0);
+	cli_conn(ctx, &c);
+	return cli_conn_fail(
+	    ctx, &c, cd_node_request(&c, node, greq, timeout_ms, reply), what);
 }

@@ -7,7 +7,7 @@
  */
 #include "config.h"
 
-#include "guest.h"
+#include "cd_requests.h"
 #include "ha_cli.h"
 #include "macro.h"
 
@@ -21,70 +21,40 @@
 int ha_tree_read(struct cli_ctx *ctx, const char *path, char **text,
 		 uint64_t *version)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
-	Clusterd__GetRequest get = CLUSTERD__GET_REQUEST__INIT;
-	Clusterd__Reply *reply = NULL;
+	struct cd_conn c;
 	int r;
 
-	get.path = (char *)path;
-	req.op_case = CLUSTERD__REQUEST__OP_GET;
-	req.get = &get;
-	r = ctx->call(ctx->call_data, &req, ctx->timeout_ms, &reply);
-	if (r == 0 && reply->errno_code == ENOENT) {
-		clusterd__reply__free_unpacked(reply, NULL);
+	cli_conn(ctx, &c);
+	r = cd_get(&c, path, text, version);
+	if (r == -ENOENT && c.server_error) {
 		*text = strdup("");
 		*version = 0;
 		return *text ? 0 : CLI_EXIT_FAILED;
 	}
-	r = guest_tree_check(ctx, r, path, &reply);
-	if (r)
-		return r;
-	*version = reply->get->stat ? reply->get->stat->version : 0;
-	*text = strndup((char *)reply->get->data.data, reply->get->data.len);
-	clusterd__reply__free_unpacked(reply, NULL);
-	return *text ? 0 : cli_fail(ctx, path, ENOMEM, "out of memory", NULL);
+	return cli_conn_fail(ctx, &c, r, path);
 }
 
+/* Create directory PATH unless it exists (any failure shows in the write
+ * that follows). */
 static void mkdir_ha(struct cli_ctx *ctx, const char *path)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
-	Clusterd__MkdirRequest mk = CLUSTERD__MKDIR_REQUEST__INIT;
-	Clusterd__Reply *reply = NULL;
+	struct cd_conn c;
 
-	mk.path = (char *)path;
-	req.op_case = CLUSTERD__REQUEST__OP_MKDIR;
-	req.mkdir = &mk;
-	if (ctx->call(ctx->call_data, &req, ctx->timeout_ms, &reply) == 0)
-		clusterd__reply__free_unpacked(reply, NULL);
+	cli_conn(ctx, &c);
+	cd_mkdir(&c, path);
 }
 
 int ha_tree_write(struct cli_ctx *ctx, const char *path, const char *text,
 		  uint64_t version, bool *stale)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
-	Clusterd__PutRequest put = CLUSTERD__PUT_REQUEST__INIT;
-	Clusterd__Reply *reply = NULL;
+	struct cd_conn c;
 	int r;
 
 	mkdir_ha(ctx, "ha");
-	put.path = (char *)path;
-	put.data.data = (uint8_t *)text;
-	put.data.len = strlen(text);
-	put.check_version = true;
-	put.expected_version = version;
-	req.op_case = CLUSTERD__REQUEST__OP_PUT;
-	req.put = &put;
-	r = ctx->call(ctx->call_data, &req, ctx->timeout_ms, &reply);
-	*stale = r == 0 &&
-		 (reply->errno_code == ESTALE || reply->errno_code == EEXIST);
-	if (*stale) {
-		clusterd__reply__free_unpacked(reply, NULL);
-		return 0;
-	}
-	r = guest_tree_check(ctx, r, path, &reply);
-	if (r == 0)
-		clusterd__reply__free_unpacked(reply, NULL);
-	return r;
+	cli_conn(ctx, &c);
+	r = cd_put(&c, path, text, true, version);
+	*stale = c.server_error && (r == -ESTALE || r == -EEXIST);
+	return *stale ? 0 : cli_conn_fail(ctx, &c, r, path);
 }
 
 int ha_tree_command(struct cli_ctx *ctx, const char *line)

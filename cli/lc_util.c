@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "cd_requests.h"
 #include "ipc_client.h"
 #include "lifecycle.h"
 #include "macro.h"
@@ -193,11 +194,9 @@ int lc_tree_read(struct cli_ctx *ctx, const char *path, bool list,
 
 int lc_members(struct cli_ctx *ctx, Clusterd__Reply **reply)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
 	Clusterd__MembersRequest m = CLUSTERD__MEMBERS_REQUEST__INIT;
+	Clusterd__Request req = CD_REQUEST(MEMBERS, members, &m);
 
-	req.op_case = CLUSTERD__REQUEST__OP_MEMBERS;
-	req.members = &m;
 	return lc_call(ctx, &req, "members", CLUSTERD__REPLY__RESULT_MEMBERS,
 		       reply);
 }
@@ -218,16 +217,14 @@ int lc_start_cluster(struct cli_ctx *ctx, const char *what)
 
 static bool ready_once(unsigned nodes)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
 	Clusterd__MembersRequest m = CLUSTERD__MEMBERS_REQUEST__INIT;
+	Clusterd__Request req = CD_REQUEST(MEMBERS, members, &m);
 	Clusterd__Header h = CLUSTERD__HEADER__INIT;
 	struct ipc_client *c = NULL;
 	Clusterd__Reply *rep = NULL;
 	bool ok = false;
 
 	req.header = &h;
-	req.op_case = CLUSTERD__REQUEST__OP_MEMBERS;
-	req.members = &m;
 	if (ipc_client_connect(&c) == 0 &&
 	    ipc_client_call(c, &req, 2000, &rep) == 0 && rep->members)
 		ok = rep->members->quorate && rep->members->synced &&

@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include "cd_requests.h"
 #include "corosync_conf_gen.h"
 #include "lifecycle.h"
 #include "macro.h"
@@ -82,13 +83,11 @@ static int check_owned(struct cli_ctx *ctx, const char *name)
 
 static int put_conf(struct cli_ctx *ctx, const char *text, uint64_t version)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
 	Clusterd__PutRequest put = CLUSTERD__PUT_REQUEST__INIT;
+	Clusterd__Request req = CD_REQUEST(PUT, put, &put);
 	Clusterd__Reply *rep = NULL;
 	int r;
 
-	req.op_case = CLUSTERD__REQUEST__OP_PUT;
-	req.put = &put;
 	put.path = "corosync.conf";
 	put.data.data = (uint8_t *)text;
 	put.data.len = strlen(text);

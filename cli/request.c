@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include "cd_requests.h"
 #include "cli.h"
 #include "ipc_client.h"
 #include "macro.h"
@@ -204,27 +205,32 @@ static int read_value(struct cli_ctx *ctx, struct cli_request *r,
 	return CLI_EXIT_OK;
 }
 
+void cli_conn(struct cli_ctx *ctx, struct cd_conn *c)
+{
+	cd_conn_init(c, ctx->call, ctx->call_data, ctx->timeout_ms);
+}
+
+int cli_conn_fail(struct cli_ctx *ctx, const struct cd_conn *c, int r,
+		  const char *what)
+{
+	if (r == 0)
+		return CLI_EXIT_OK;
+	if (c->server_error)
+		return cli_fail(ctx, what, -r, cli_errno_reason(-r),
+				c->message);
+	return cli_fail(ctx, what, r, ipc_client_strerror(r), c->message);
+}
+
 int cli_call_checked(struct cli_ctx *ctx, struct cli_request *r, int timeout_ms,
 		     const char *what, Clusterd__Reply **reply)
 {
-	int e = ctx->call(ctx->call_data, &r->req, timeout_ms, reply), rc;
+	struct cd_conn c;
 
-	if (e < 0)
-		return cli_fail(ctx, what, e, ipc_client_strerror(e), NULL);
-	if ((*reply)->errno_code != 0)
-		rc = cli_fail(ctx, what, (*reply)->errno_code,
-			      cli_errno_reason((*reply)->errno_code),
-			      (*reply)->error_message);
-	/* The oneof's pointers share storage: !reply->get tests them all. */
-	else if ((*reply)->result_case != expected_result(r->op) ||
-		 !(*reply)->get)
-		rc = cli_fail(ctx, what, EPROTO, ipc_client_strerror(EPROTO),
-			      "reply of another kind");
-	else
-		return CLI_EXIT_OK;
-	clusterd__reply__free_unpacked(*reply, NULL);
-	*reply = NULL;
-	return rc;
+	cli_conn(ctx, &c);
+	return cli_conn_fail(ctx, &c,
+			     cd_call_expect(&c, &r->req, timeout_ms,
+					    expected_result(r->op), reply),
+			     what);
 }
 
 static int handle_reply(struct cli_ctx *ctx, const struct cli_request *r,

@@ -123,6 +123,28 @@ static void print_summary(struct cli_ctx *ctx, const Clusterd__MembersReply *m)
 		m->local_nodeid);
 }
 
+/* The summary's members of the JSON document, in the order of the text. */
+static void json_summary(json_object *obj, const Clusterd__MembersReply *m)
+{
+	const struct {
+		const char *key;
+		int64_t value;
+	} numbers[] = {
+	    {"local_nodeid", m->local_nodeid},
+	    {"expected_votes", m->expected_votes},
+	    {"view_votes", m->view_votes},
+	    {"quorum", m->expected_votes / 2 + 1},
+	};
+
+	json_object_object_add(obj, "cluster_name",
+			       cli_json_string(m->cluster_name));
+	json_object_object_add(obj, "quorate",
+			       json_object_new_boolean(m->quorate));
+	for (size_t i = 0; i < ELEMENTSOF(numbers); i++)
+		json_object_object_add(obj, numbers[i].key,
+				       json_object_new_int64(numbers[i].value));
+}
+
 static int show(struct cli_ctx *ctx, bool full)
 {
 	Clusterd__Reply *rep = NULL;
@@ -141,26 +163,8 @@ static int show(struct cli_ctx *ctx, bool full)
 		print_summary(ctx, m);
 	r = print_nodes(ctx, m, full, arr);
 	if (obj) {
-		if (full) {
-			json_object_object_add(
-			    obj, "cluster_name",
-			    cli_json_string(m->cluster_name));
-			json_object_object_add(
-			    obj, "quorate",
-			    json_object_new_boolean(m->quorate));
-			json_object_object_add(
-			    obj, "local_nodeid",
-			    json_object_new_int64(m->local_nodeid));
-			json_object_object_add(
-			    obj, "expected_votes",
-			    json_object_new_int64(m->expected_votes));
-			json_object_object_add(
-			    obj, "view_votes",
-			    json_object_new_int64(m->view_votes));
-			json_object_object_add(
-			    obj, "quorum",
-			    json_object_new_int64(m->expected_votes / 2 + 1));
-		}
+		if (full)
+			json_summary(obj, m);
 		json_object_object_add(obj, "nodes", arr);
 		r = cli_json_print(ctx, obj);
 	}

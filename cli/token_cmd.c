@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include "cd_requests.h"
 #include "join_token.h"
 #include "lifecycle.h"
 #include "macro.h"
@@ -25,14 +26,12 @@ static const struct option token_longopts[] = {
 
 static int join_info(struct cli_ctx *ctx, struct join_token *t)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
 	Clusterd__JoinInfoRequest ji = CLUSTERD__JOIN_INFO_REQUEST__INIT;
+	Clusterd__Request req = CD_REQUEST(JOIN_INFO, join_info, &ji);
 	Clusterd__Reply *rep = NULL;
 	Clusterd__JoinInfoReply *info;
 	int r;
 
-	req.op_case = CLUSTERD__REQUEST__OP_JOIN_INFO;
-	req.join_info = &ji;
 	r = lc_call(ctx, &req, "join-token", CLUSTERD__REPLY__RESULT_JOIN_INFO,
 		    &rep);
 	if (r)
@@ -57,14 +56,12 @@ static int join_info(struct cli_ctx *ctx, struct join_token *t)
 
 static void remove_one(struct cli_ctx *ctx, const char *path)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
 	Clusterd__RemoveRequest rm = CLUSTERD__REMOVE_REQUEST__INIT;
+	Clusterd__Request req = CD_REQUEST(REMOVE, remove, &rm);
 	Clusterd__Header h = CLUSTERD__HEADER__INIT;
 	Clusterd__Reply *rep = NULL;
 
 	req.header = &h;
-	req.op_case = CLUSTERD__REQUEST__OP_REMOVE;
-	req.remove = &rm;
 	rm.path = (char *)path;
 	if (ctx->call(ctx->call_data, &req, ctx->timeout_ms, &rep) == 0)
 		clusterd__reply__free_unpacked(rep, NULL);

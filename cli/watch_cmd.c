@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include "cd_requests.h"
 #include "cli.h"
 #include "macro.h"
 
@@ -133,16 +134,14 @@ static void print_json(struct cli_ctx *ctx, const Clusterd__Event *ev)
 static int subscribe(struct cli_ctx *ctx, const char *prefix,
 		     const struct watch_opts *o)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
 	Clusterd__WatchRequest w = CLUSTERD__WATCH_REQUEST__INIT;
+	Clusterd__Request req = CD_REQUEST(WATCH, watch, &w);
 	Clusterd__Reply *reply = NULL;
 	int r;
 
 	w.prefix = (char *)prefix;
 	w.tree = !o->no_tree;
 	w.membership = o->membership;
-	req.op_case = CLUSTERD__REQUEST__OP_WATCH;
-	req.watch = &w;
 	r = ctx->call(ctx->call_data, &req, ctx->timeout_ms, &reply);
 	if (r < 0)
 		return cli_fail(ctx, "watch", -r, NULL, NULL);

@@ -256,32 +256,16 @@ static int create(struct tree *t, struct node *parent, const char *path,
 		  enum tree_entry_type type, const void *data, size_t size,
 		  const struct tree_op_ctx *ctx)
 {
-	size_t len = strlen(path);
-	_cleanup_(node_freep) struct node *n = node_new(path, len, type);
+	struct node *n;
 	struct stamp st;
-	int r;
+	int r = node_prepare(t, parent, path, type, data, size, &n);
 
-	if (!n)
-		return -ENOMEM;
-	r = data_dup(data, size, &n->data);
-	if (r == 0)
-		r = htable_reserve(&t->nodes, 1);
-	if (r == 0)
-		r = kids_reserve(parent, 1);
 	if (r < 0)
 		return r;
 	st = next_stamp(t, ctx);
-	n->e.data = n->data;
-	n->e.size = size;
-	n->e.version = st.version;
-	n->e.writer = st.writer;
-	n->e.mtime_ms = st.mtime_ms;
-	tree_attach(t, n, parent);
-	tomb_drop(t, path, len);
-	tree_notify(t, n);
+	node_install(t, n, parent, &st);
 	tree_restamp(t, parent, &st);
 	tree_notify(t, parent);
-	TAKE_PTR(n);
 	return 0;
 }
 

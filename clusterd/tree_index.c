@@ -20,6 +20,7 @@
  * and every variable-length field with its length, so that the hash is the
  * same on every member and no two different entries feed the same bytes.
  */
+#include "macro.h"
 #include "tree_internal.h"
 
 #include <errno.h>
@@ -175,6 +176,15 @@ int htable_items(const struct htable *t, struct hlink ***out)
 	return 0;
 }
 
+/* Copy PATH (LEN bytes) into DST, the path of L's item, and key L by it. */
+static void link_init(struct hlink *l, char *dst, const char *path, size_t len)
+{
+	memcpy(dst, path, len);
+	l->path = dst;
+	l->len = len;
+	l->key = hash_path(path, len);
+}
+
 struct node *node_new(const char *path, size_t len, enum tree_entry_type type)
 {
 	struct node *n = calloc(1, sizeof(*n) + len + 1);
@@ -182,15 +192,46 @@ struct node *node_new(const char *path, size_t len, enum tree_entry_type type)
 
 	if (!n)
 		return NULL;
-	memcpy(n->path, path, len);
-	n->link.path = n->path;
-	n->link.len = len;
-	n->link.key = hash_path(path, len);
+	link_init(&n->link, n->path, path, len);
 	n->e.path = n->path;
 	n->e.type = type;
 	slash = memrchr(n->path, '/', len);
 	n->name = slash ? slash + 1 : n->path;
 	return n;
+}
+
+int node_prepare(struct tree *t, struct node *parent, const char *path,
+		 enum tree_entry_type type, const void *data, size_t size,
+		 struct node **out)
+{
+	_cleanup_(node_freep) struct node *n =
+	    node_new(path, strlen(path), type);
+	int r;
+
+	if (!n)
+		return -ENOMEM;
+	r = data_dup(data, size, &n->data);
+	if (r == 0)
+		r = htable_reserve(&t->nodes, 1);
+	if (r == 0)
+		r = kids_reserve(parent, 1);
+	if (r < 0)
+		return r;
+	n->e.data = n->data;
+	n->e.size = size;
+	*out = TAKE_PTR(n);
+	return 0;
+}
+
+void node_install(struct tree *t, struct node *n, struct node *parent,
+		  const struct stamp *st)
+{
+	n->e.version = st->version;
+	n->e.writer = st->writer;
+	n->e.mtime_ms = st->mtime_ms;
+	tree_attach(t, n, parent);
+	tomb_drop(t, n->path, n->link.len);
+	tree_notify(t, n);
 }
 
 void node_free(struct node *n)
@@ -259,10 +300,7 @@ struct tomb *tomb_new(const char *path, size_t len)
 
 	if (!t)
 		return NULL;
-	memcpy(t->path, path, len);
-	t->link.path = t->path;
-	t->link.len = len;
-	t->link.key = hash_path(path, len);
+	link_init(&t->link, t->path, path, len);
 	return t;
 }
 

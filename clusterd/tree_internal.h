@@ -95,6 +95,16 @@ int htable_items(const struct htable *t, struct hlink ***out);
 
 struct node *node_new(const char *path, size_t len, enum tree_entry_type type);
 void node_free(struct node *n);
+/* A new node for PATH with a copy of DATA, and room for it in T's index
+ * and among PARENT's children: 0 and *OUT (free it with node_free() until
+ * it is installed), or -errno with nothing changed. */
+int node_prepare(struct tree *t, struct node *parent, const char *path,
+		 enum tree_entry_type type, const void *data, size_t size,
+		 struct node **out);
+/* Attach N of node_prepare() under PARENT with stamp ST, drop the
+ * tombstone of its path and tell the observers. */
+void node_install(struct tree *t, struct node *n, struct node *parent,
+		  const struct stamp *st);
 int kids_reserve(struct node *dir, size_t extra);
 int data_dup(const void *data, size_t size, uint8_t **out);
 

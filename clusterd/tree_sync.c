@@ -55,28 +55,13 @@ static struct stamp stamp_of(const struct tree_entry *e)
 static int install_new(struct tree *t, struct node *parent,
 		       const struct tree_entry *e)
 {
-	size_t len = strlen(e->path);
-	_cleanup_(node_freep) struct node *n = node_new(e->path, len, e->type);
-	int r;
+	struct stamp st = stamp_of(e);
+	struct node *n;
+	int r = node_prepare(t, parent, e->path, e->type, e->data, e->size, &n);
 
-	if (!n)
-		return -ENOMEM;
-	r = data_dup(e->data, e->size, &n->data);
-	if (r == 0)
-		r = htable_reserve(&t->nodes, 1);
-	if (r == 0)
-		r = kids_reserve(parent, 1);
 	if (r < 0)
 		return r;
-	n->e.data = n->data;
-	n->e.size = e->size;
-	n->e.version = e->version;
-	n->e.writer = e->writer;
-	n->e.mtime_ms = e->mtime_ms;
-	tree_attach(t, n, parent);
-	tomb_drop(t, n->path, len);
-	tree_notify(t, n);
-	TAKE_PTR(n);
+	node_install(t, n, parent, &st);
 	return 0;
 }
 

@@ -1,272 +1,131 @@
 /*
- * Blocking calls to the local clusterd for haagent (see cdcall.h).
+ * Blocking calls to the local clusterd for haagent (see cdcall.h): the
+ * typed requests of lib/cd_requests.c over haagent's IPC connections, with
+ * each failure worded into the caller's message buffer.
  */
 #include "cdcall.h"
+#include "cd_requests.h"
 #include "macro.h"
 
 #include <errno.h>
 #include <stdbool.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-static void set_msg(char *msg, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void set_msg(char *msg, const char *fmt, ...)
+static struct cd_conn conn_of(struct ipc_client *c)
 {
-	va_list ap;
+	struct cd_conn conn;
 
-	if (!msg)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, CDCALL_MSG, fmt, ap);
-	va_end(ap);
+	cd_conn_ipc(&conn, c, CDCALL_TIMEOUT_MS);
+	return conn;
 }
 
-/* Send REQ; 0 and *REPLY, or -errno with MSG. */
-static int call(struct ipc_client *c, Clusterd__Request *req, int timeout_ms,
-		Clusterd__Reply **reply, char *msg)
+/* R, the outcome of a call on CONN; a failure worded into MSG. */
+static int done(const struct cd_conn *conn, int r, char *msg)
 {
-	int r = ipc_client_call(c, req, timeout_ms, reply);
-
-	if (r < 0) {
-		set_msg(msg, "clusterd: %s", ipc_client_strerror(r));
-		return r;
-	}
-	if ((*reply)->errno_code) {
-		r = -(*reply)->errno_code;
-		if (msg)
-			snprintf(msg, CDCALL_MSG, "%s",
-				 (*reply)->error_message &&
-					 (*reply)->error_message[0]
-				     ? (*reply)->error_message
-				     : strerror(-r));
-		ipc_client_reply_free(*reply);
-		*reply = NULL;
-	}
-	return r;
-}
-
-/* A call whose reply carries nothing but its outcome. */
-static int call_simple(struct ipc_client *c, Clusterd__Request *req, char *msg)
-{
-	Clusterd__Reply *reply = NULL;
-	int r = call(c, req, CDCALL_TIMEOUT_MS, &reply, msg);
-
-	ipc_client_reply_free(reply);
+	if (r < 0 && msg)
+		cd_conn_message(conn, r, msg, CDCALL_MSG);
 	return r;
 }
 
 int cdcall_get(struct ipc_client *c, const char *path, char **data, char *msg)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
-	Clusterd__GetRequest get = CLUSTERD__GET_REQUEST__INIT;
-	Clusterd__Reply *reply = NULL;
-	int r;
+	struct cd_conn conn = conn_of(c);
 
-	get.path = (char *)path;
-	req.op_case = CLUSTERD__REQUEST__OP_GET;
-	req.get = &get;
-	r = call(c, &req, CDCALL_TIMEOUT_MS, &reply, msg);
-	if (r < 0)
-		return r;
-	if (reply->result_case != CLUSTERD__REPLY__RESULT_GET)
-		r = -EPROTO;
-	else if (!(*data = strndup((char *)reply->get->data.data,
-				   reply->get->data.len)))
-		r = -ENOMEM;
-	ipc_client_reply_free(reply);
-	return r;
+	return done(&conn, cd_get(&conn, path, data, NULL), msg);
 }
 
 void cdcall_names_free(char **names, size_t count)
 {
-	for (size_t i = 0; i < count; i++)
-		free(names[i]);
-	free(names);
+	cd_names_free(names, count);
 }
 
 int cdcall_list(struct ipc_client *c, const char *path, char ***names,
 		size_t *count, char *msg)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
-	Clusterd__ListRequest list = CLUSTERD__LIST_REQUEST__INIT;
-	Clusterd__Reply *reply = NULL;
-	char **v;
-	size_t n;
-	int r;
+	struct cd_conn conn = conn_of(c);
 
-	list.path = (char *)path;
-	req.op_case = CLUSTERD__REQUEST__OP_LIST;
-	req.list = &list;
-	r = call(c, &req, CDCALL_TIMEOUT_MS, &reply, msg);
-	if (r < 0)
-		return r;
-	n = reply->result_case == CLUSTERD__REPLY__RESULT_LIST
-		? reply->list->n_entries
-		: 0;
-	v = calloc(n + 1, sizeof(*v));
-	for (size_t i = 0; v && i < n; i++) {
-		const char *p = reply->list->entries[i]->path;
-		const char *base = strrchr(p, '/');
-
-		v[i] = strdup(base ? base + 1 : p);
-		if (!v[i]) {
-			cdcall_names_free(v, i);
-			v = NULL;
-		}
-	}
-	ipc_client_reply_free(reply);
-	if (!v)
-		return -ENOMEM;
-	*names = v;
-	*count = n;
-	return 0;
-}
-
-/* Write PATH; NEW_ONLY: it must not exist (compare-and-swap with 0). */
-static int put(struct ipc_client *c, const char *path, const char *data,
-	       bool new_only, char *msg)
-{
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
-	Clusterd__PutRequest put = CLUSTERD__PUT_REQUEST__INIT;
-
-	put.path = (char *)path;
-	put.data.data = (uint8_t *)data;
-	put.data.len = strlen(data);
-	put.check_version = new_only;
-	put.expected_version = 0;
-	req.op_case = CLUSTERD__REQUEST__OP_PUT;
-	req.put = &put;
-	return call_simple(c, &req, msg);
+	return done(&conn, cd_list_names(&conn, path, names, count), msg);
 }
 
 int cdcall_put_new(struct ipc_client *c, const char *path, const char *data,
 		   char *msg)
 {
-	return put(c, path, data, true, msg);
+	struct cd_conn conn = conn_of(c);
+
+	return done(&conn, cd_put(&conn, path, data, true, 0), msg);
+}
+
+int cdcall_put(struct ipc_client *c, const char *path, const char *data,
+	       char *msg)
+{
+	struct cd_conn conn = conn_of(c);
+
+	return done(&conn, cd_put(&conn, path, data, false, 0), msg);
 }
 
 int cdcall_rename(struct ipc_client *c, const char *from, const char *to,
 		  char *msg)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
-	Clusterd__RenameRequest mv = CLUSTERD__RENAME_REQUEST__INIT;
+	struct cd_conn conn = conn_of(c);
 
-	mv.from = (char *)from;
-	mv.to = (char *)to;
-	req.op_case = CLUSTERD__REQUEST__OP_RENAME;
-	req.rename = &mv;
-	return call_simple(c, &req, msg);
-}
-
-/* Is PATH a directory? A local read, unlike mkdir (a replicated write). */
-static bool is_dir(struct ipc_client *c, const char *path)
-{
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
-	Clusterd__StatRequest st = CLUSTERD__STAT_REQUEST__INIT;
-	Clusterd__Reply *reply = NULL;
-	bool yes;
-
-	st.path = (char *)path;
-	req.op_case = CLUSTERD__REQUEST__OP_STAT;
-	req.stat = &st;
-	if (call(c, &req, CDCALL_TIMEOUT_MS, &reply, NULL) < 0)
-		return false;
-	yes = reply->result_case == CLUSTERD__REPLY__RESULT_STAT &&
-	      reply->stat->type == CLUSTERD__ENTRY_TYPE__ENTRY_DIR;
-	ipc_client_reply_free(reply);
-	return yes;
+	return done(&conn, cd_rename(&conn, from, to), msg);
 }
 
 int cdcall_mkdir_parents(struct ipc_client *c, const char *path, char *msg)
 {
+	struct cd_conn conn = conn_of(c);
+	Clusterd__EntryType type;
 	char dir[256], *slash;
 
+	/* Is the parent there? A local read, unlike mkdir (a replicated
+	 * write). */
 	snprintf(dir, sizeof(dir), "%s", path);
 	slash = strrchr(dir, '/');
 	if (slash) {
 		*slash = '\0';
-		if (is_dir(c, dir))
+		if (cd_stat(&conn, dir, &type, NULL) == 0 &&
+		    type == CLUSTERD__ENTRY_TYPE__ENTRY_DIR)
 			return 0;
-		*slash = '/';
 	}
-	for (char *p = strchr(dir, '/'); p; p = strchr(p + 1, '/')) {
-		Clusterd__Request req = CLUSTERD__REQUEST__INIT;
-		Clusterd__MkdirRequest mk = CLUSTERD__MKDIR_REQUEST__INIT;
-		int r;
-
-		*p = '\0';
-		mk.path = dir;
-		req.op_case = CLUSTERD__REQUEST__OP_MKDIR;
-		req.mkdir = &mk;
-		r = call_simple(c, &req, msg);
-		if (r < 0 && r != -EEXIST)
-			return r;
-		*p = '/';
-	}
-	return 0;
+	return done(&conn, cd_mkdir_parents(&conn, path, NULL), msg);
 }
 
 int cdcall_remove(struct ipc_client *c, const char *path, char *msg)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
-	Clusterd__RemoveRequest rm = CLUSTERD__REMOVE_REQUEST__INIT;
+	struct cd_conn conn = conn_of(c);
 
-	rm.path = (char *)path;
-	req.op_case = CLUSTERD__REQUEST__OP_REMOVE;
-	req.remove = &rm;
-	return call_simple(c, &req, msg);
+	return done(&conn, cd_remove(&conn, path), msg);
 }
 
-static int members(struct ipc_client *c, Clusterd__Reply **reply, char *msg)
+int cdcall_members(struct ipc_client *c, Clusterd__Reply **reply, char *msg)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
-	Clusterd__MembersRequest m = CLUSTERD__MEMBERS_REQUEST__INIT;
-	int r;
+	struct cd_conn conn = conn_of(c);
 
-	req.op_case = CLUSTERD__REQUEST__OP_MEMBERS;
-	req.members = &m;
-	r = call(c, &req, CDCALL_TIMEOUT_MS, reply, msg);
-	if (r == 0 &&
-	    (*reply)->result_case != CLUSTERD__REPLY__RESULT_MEMBERS) {
-		ipc_client_reply_free(*reply);
-		return -EPROTO;
-	}
-	return r;
+	return done(&conn, cd_members(&conn, reply), msg);
 }
 
 int cdcall_self(struct ipc_client *c, uint32_t *nodeid, char *name, size_t size,
 		char *msg)
 {
-	Clusterd__Reply *reply = NULL;
-	int r = members(c, &reply, msg);
+	struct cd_conn conn = conn_of(c);
+	int r = cd_local_node(&conn, nodeid, name, size);
+	bool unnamed =
+	    (r == -ENOENT && !conn.server_error) || (r == 0 && !name[0]);
 
-	if (r < 0)
-		return r;
-	*nodeid = reply->members->local_nodeid;
-	r = -ENOENT;
-	for (size_t i = 0; i < reply->members->n_members; i++) {
-		Clusterd__Member *m = reply->members->members[i];
-
-		if (m->nodeid == *nodeid && m->name && m->name[0]) {
-			snprintf(name, size, "%s", m->name);
-			r = 0;
-		}
-	}
-	if (r < 0)
-		set_msg(msg, "%s", "this node has no name in the nodelist");
-	ipc_client_reply_free(reply);
-	return r;
+	if (!unnamed)
+		return done(&conn, r, msg);
+	if (msg)
+		snprintf(msg, CDCALL_MSG, "%s",
+			 "this node has no name in the nodelist");
+	return -ENOENT;
 }
 
 int cdcall_node_address(struct ipc_client *c, const char *node, char *addr,
 			size_t size, char *msg)
 {
 	Clusterd__Reply *reply = NULL;
-	int r = members(c, &reply, msg);
+	int r = cdcall_members(c, &reply, msg);
 
 	if (r < 0)
 		return r;
@@ -280,8 +139,8 @@ int cdcall_node_address(struct ipc_client *c, const char *node, char *addr,
 			r = 0;
 		}
 	}
-	if (r < 0)
-		set_msg(msg, "node %s has no address", node);
+	if (r < 0 && msg)
+		snprintf(msg, CDCALL_MSG, "node %s has no address", node);
 	ipc_client_reply_free(reply);
 	return r;
 }
@@ -290,19 +149,12 @@ int cdcall_node(struct ipc_client *c, const char *node,
 		Clusterd__GuestRequest *greq, int timeout_ms,
 		Clusterd__GuestReply **out, char *msg)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
-	Clusterd__NodeRequest nr = CLUSTERD__NODE_REQUEST__INIT;
-	Clusterd__Reply *reply = NULL;
-	int r;
+	struct cd_conn conn = conn_of(c);
+	Clusterd__Reply *reply;
+	int r = cd_node_request(&conn, node, greq, timeout_ms, &reply);
 
-	nr.node = (char *)node;
-	nr.guest = greq;
-	nr.timeout_ms = timeout_ms;
-	req.op_case = CLUSTERD__REQUEST__OP_NODE_REQUEST;
-	req.node_request = &nr;
-	r = call(c, &req, timeout_ms + 5000, &reply, msg);
 	if (r < 0)
-		return r;
+		return done(&conn, r, msg);
 	if (out && reply->result_case == CLUSTERD__REPLY__RESULT_GUEST) {
 		*out = reply->guest;
 		reply->guest = NULL;
@@ -313,71 +165,31 @@ int cdcall_node(struct ipc_client *c, const char *node,
 	return 0;
 }
 
-int cdcall_put(struct ipc_client *c, const char *path, const char *data,
-	       char *msg)
-{
-	return put(c, path, data, false, msg);
-}
-
-int cdcall_members(struct ipc_client *c, Clusterd__Reply **reply, char *msg)
-{
-	return members(c, reply, msg);
-}
-
 int cdcall_try_lock(struct ipc_client *c, const char *name, char *msg)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
-	Clusterd__LockRequest l = CLUSTERD__LOCK_REQUEST__INIT;
+	struct cd_conn conn = conn_of(c);
 
-	l.name = (char *)name;
-	l.try_lock = true;
-	req.op_case = CLUSTERD__REQUEST__OP_LOCK;
-	req.lock = &l;
-	return call_simple(c, &req, msg);
+	return done(&conn, cd_try_lock(&conn, name), msg);
 }
 
 int cdcall_watch(struct ipc_client *c, const char *prefix, char *msg)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
-	Clusterd__WatchRequest w = CLUSTERD__WATCH_REQUEST__INIT;
+	struct cd_conn conn = conn_of(c);
 
-	w.prefix = (char *)prefix;
-	w.tree = true;
-	w.membership = true;
-	req.op_case = CLUSTERD__REQUEST__OP_WATCH;
-	req.watch = &w;
-	return call_simple(c, &req, msg);
+	return done(&conn, cd_watch(&conn, prefix), msg);
 }
 
 int cdcall_status_set(struct ipc_client *c, const char *key, const char *value,
 		      char *msg)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
-	Clusterd__StatusSetRequest s = CLUSTERD__STATUS_SET_REQUEST__INIT;
+	struct cd_conn conn = conn_of(c);
 
-	s.key = (char *)key;
-	s.value.data = (uint8_t *)value;
-	s.value.len = strlen(value);
-	req.op_case = CLUSTERD__REQUEST__OP_STATUS_SET;
-	req.status_set = &s;
-	return call_simple(c, &req, msg);
+	return done(&conn, cd_status_set(&conn, key, value), msg);
 }
 
-int cdcall_status_list(struct ipc_client *c, Clusterd__Reply **reply,
-		       char *msg)
+int cdcall_status_list(struct ipc_client *c, Clusterd__Reply **reply, char *msg)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
-	Clusterd__StatusListRequest s = CLUSTERD__STATUS_LIST_REQUEST__INIT;
-	int r;
+	struct cd_conn conn = conn_of(c);
 
-	s.node = "";
-	req.op_case = CLUSTERD__REQUEST__OP_STATUS_LIST;
-	req.status_list = &s;
-	r = call(c, &req, CDCALL_TIMEOUT_MS, reply, msg);
-	if (r == 0 &&
-	    (*reply)->result_case != CLUSTERD__REPLY__RESULT_STATUS_LIST) {
-		ipc_client_reply_free(*reply);
-		return -EPROTO;
-	}
-	return r;
+	return done(&conn, cd_status_list(&conn, reply), msg);
 }

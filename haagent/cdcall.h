@@ -1,8 +1,9 @@
 /*
  * haagent's calls to its local clusterd: tree reads and writes, the node
  * list, and node requests to other nodes' agents. Thin, blocking wrappers
- * of lib/ipc_client.c that turn a reply's errno_code into -errno and its
- * message into MSG (a buffer of CDCALL_MSG bytes, may be NULL).
+ * of the typed requests of lib/cd_requests.c over an IPC connection: each
+ * returns 0 or -errno and words a failure into MSG (a buffer of
+ * CDCALL_MSG bytes, may be NULL).
  */
 #pragma once
 

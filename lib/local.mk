@@ -6,7 +6,8 @@ lib_libcdcommon_la_SOURCES = \
 	lib/guest_conf.c lib/guest_conf.h \
 	lib/daemon.c lib/daemon.h \
 	lib/daemon_args.c lib/daemon_args.h \
-	lib/ipc_client.c lib/ipc_client.h
+	lib/ipc_client.c lib/ipc_client.h \
+	lib/cd_requests.c lib/cd_requests.h
 lib_libcdcommon_la_LIBADD = $(QB_LIBS)
 # ipc_client uses the generated wire code: a program that links it also
 # links proto/libcdproto.la (after this library) and $(PROTOBUF_C_LIBS).

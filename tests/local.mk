@@ -66,15 +66,16 @@ tests_tools_cd_load_LDADD = lib/libcdcommon.la proto/libcdproto.la \
 check_PROGRAMS += tests/tools/cd-ipc-fuzz tests/tools/cd-cpg-garble
 tests_tools_cd_ipc_fuzz_SOURCES = tests/tools/cd-ipc-fuzz.c \
 	tests/tools/cd-ipc-fuzz-gen.c tests/tools/cd-ipc-fuzz-oracle.c \
-	tests/tools/cd-ipc-fuzz.h
-tests_tools_cd_ipc_fuzz_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS)
+	tests/tools/cd-ipc-fuzz.h tests/lib/test-rng.h tests/lib/test-path.h
+tests_tools_cd_ipc_fuzz_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS) -I$(top_srcdir)/tests/lib
 tests_tools_cd_ipc_fuzz_LDADD = lib/libcdcommon.la proto/libcdproto.la \
 	$(QB_LIBS) $(PROTOBUF_C_LIBS)
 $(tests_tools_cd_ipc_fuzz_OBJECTS): proto/clusterd.pb-c.h
 tests_tools_cd_cpg_garble_SOURCES = tests/tools/cd-cpg-garble.c \
 	tests/tools/cd-cpg-garble-msg.c tests/tools/cd-cpg-garble-filter.c \
-	tests/tools/cd-cpg-garble.h
-tests_tools_cd_cpg_garble_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS) $(CPG_CFLAGS)
+	tests/tools/cd-cpg-garble.h tests/lib/test-rng.h tests/lib/test-path.h
+tests_tools_cd_cpg_garble_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS) $(CPG_CFLAGS) \
+	-I$(top_srcdir)/tests/lib
 tests_tools_cd_cpg_garble_LDADD = proto/libcdproto.la $(CPG_LIBS) \
 	$(PROTOBUF_C_LIBS)
 $(tests_tools_cd_cpg_garble_OBJECTS): proto/clusterd.pb-c.h

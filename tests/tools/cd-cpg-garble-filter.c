@@ -7,38 +7,16 @@
  * made.
  */
 #include "cd-cpg-garble.h"
+#include "test-path.h"
 
 #include <string.h>
 
 /* ------------------------------------------------------------- filter */
 
-bool path_invalid(const char *p)
-{
-	if (strnlen(p, 4097) > 4096)
-		return true;
-	while (*p) {
-		size_t n = strcspn(p, "/");
-
-		if (n == 0 || n > 255 ||
-		    (p[0] == '.' && (n == 1 || (n == 2 && p[1] == '.'))))
-			return true;
-		if (!p[n])
-			break;
-		p += n + 1;
-		if (!*p)
-			return true;
-	}
-	return false;
-}
-
 /* May a write to P change anything but DIR and what is under it? */
 static bool escapes(struct garble *g, const char *p)
 {
-	size_t n = strlen(g->dir);
-
-	if (!*p || path_invalid(p))
-		return false; /* the root or invalid: refused */
-	return strncmp(p, g->dir, n) != 0 || (p[n] != '\0' && p[n] != '/');
+	return test_path_escapes(p, g->dir, true);
 }
 
 /* Would a daemon take BUF as anything this mode must not send? */

@@ -7,6 +7,7 @@
  * which judges a message by decoding it, not by how it was made.
  */
 #include "cd-cpg-garble.h"
+#include "test-rng.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,16 +15,12 @@
 
 uint64_t rnd(struct garble *g)
 {
-	uint64_t z = (g->rng += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return test_rng_next(&g->rng);
 }
 
 uint32_t below(struct garble *g, uint32_t n)
 {
-	return (uint32_t)(rnd(g) % n);
+	return test_rng_below(&g->rng, n);
 }
 
 /* ------------------------------------------------------------ messages */

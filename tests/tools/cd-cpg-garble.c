@@ -43,6 +43,7 @@
  * which may be sent, cd-cpg-garble.h declares what they share.
  */
 #include "cd-cpg-garble.h"
+#include "test-path.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -355,7 +356,7 @@ int main(int argc, char **argv)
 		 : !strcmp(mode, "stall")    ? STALL
 		 : !strcmp(mode, "takeover") ? TAKEOVER
 					     : (enum mode) - 1;
-	if ((int)g.mode < 0 || optind < argc || path_invalid(g.dir) ||
+	if ((int)g.mode < 0 || optind < argc || test_path_errno(g.dir) ||
 	    !*g.dir || strchr(g.dir, '/')) {
 	usage:
 		fputs("usage: cd-cpg-garble [-m junk|stall|takeover] [-s SEED] "

@@ -76,9 +76,6 @@ uint8_t *pack(struct tmpl *t, uint32_t version, bool header, size_t *len);
 
 /* --------------------------- cd-cpg-garble-filter.c: what may be sent */
 
-/* tree_path_check() of clusterd/tree.c, restated. */
-bool path_invalid(const char *p);
-
 /* True when BUF may be sent: a daemon would not take it as anything this
  * mode must not send. */
 bool harmless(struct garble *g, const uint8_t *buf, size_t len);

@@ -7,6 +7,7 @@
  * which judges frames by decoding them, not by how they were made.
  */
 #include "cd-ipc-fuzz.h"
+#include "test-rng.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,16 +15,12 @@
 
 static uint64_t rnd(struct fuzz *f)
 {
-	uint64_t z = (f->rng += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return test_rng_next(&f->rng);
 }
 
 static uint32_t below(struct fuzz *f, uint32_t n)
 {
-	return (uint32_t)(rnd(f) % n);
+	return test_rng_below(&f->rng, n);
 }
 
 /* ------------------------------------------------ a tiny protobuf writer */

@@ -7,34 +7,13 @@
  */
 #include "cd-ipc-fuzz.h"
 #include "clusterd.pb-c.h"
+#include "test-path.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ------------------------------------------------------- the path oracle */
-
-int path_errno(const char *p)
-{
-	if (strnlen(p, 4097) > 4096)
-		return ENAMETOOLONG;
-	while (*p) {
-		size_t n = strcspn(p, "/");
-
-		if (n == 0)
-			return EINVAL;
-		if (n > 255)
-			return ENAMETOOLONG;
-		if (p[0] == '.' && (n == 1 || (n == 2 && p[1] == '.')))
-			return EINVAL;
-		if (!p[n])
-			break;
-		p += n + 1;
-		if (!*p)
-			return EINVAL;
-	}
-	return 0;
-}
 
 static const char *strip(const char *p)
 {
@@ -44,12 +23,7 @@ static const char *strip(const char *p)
 /* May a write to P change anything outside DIR/? */
 static bool escapes(struct fuzz *f, const char *p)
 {
-	size_t n = strlen(f->dir);
-
-	p = strip(p);
-	if (!*p || path_errno(p))
-		return false; /* the root or invalid: refused */
-	return strncmp(p, f->dir, n) != 0 || p[n] != '/';
+	return test_path_escapes(strip(p), f->dir, false);
 }
 
 /* ------------------------------------------------------------ oracle */
@@ -92,10 +66,10 @@ static void predict_request(struct fuzz *f, const Clusterd__Request *r,
 	default: e->skip = true; return; /* locks, status: not ours */
 	}
 	e->skip = write && (escapes(f, p) || (to && escapes(f, to)));
-	if (*strip(p) && path_errno(strip(p)))
-		e->err = path_errno(strip(p));
-	else if (to && path_errno(strip(to)))
-		e->err = path_errno(strip(to));
+	if (*strip(p) && test_path_errno(strip(p)))
+		e->err = test_path_errno(strip(p));
+	else if (to && test_path_errno(strip(to)))
+		e->err = test_path_errno(strip(to));
 }
 
 /* Decode what the daemon will read: the declared size, zero-padded. */

@@ -35,6 +35,7 @@
  */
 #include "cd-ipc-fuzz.h"
 #include "ipc_client.h"
+#include "test-path.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -292,7 +293,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (strchr(f.dir, '/') || path_errno(f.dir) || !*f.dir)
+	if (strchr(f.dir, '/') || test_path_errno(f.dir) || !*f.dir)
 		return fputs("cd-ipc-fuzz: DIR must be one name\n", stderr), 2;
 	mk.path = (char *)f.dir;
 	req.op_case = CLUSTERD__REQUEST__OP_MKDIR;

@@ -71,8 +71,5 @@ const char *gen_frame(struct fuzz *f, struct buf *fr);
 
 /* ------------------------------------- cd-ipc-fuzz-oracle.c: the oracle */
 
-/* tree_path_check() of clusterd/tree.c, restated: 0 or a positive errno. */
-int path_errno(const char *p);
-
 /* What the daemon must answer to the frame FR. */
 void predict(struct fuzz *f, const struct buf *fr, struct expect *e);

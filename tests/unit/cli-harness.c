@@ -16,30 +16,7 @@
 #include <time.h>
 
 #include "cli-harness.h"
-
-static Clusterd__Request *copy_request(const Clusterd__Request *req)
-{
-	size_t len = clusterd__request__get_packed_size(req);
-	uint8_t *buf = malloc(len + 1);
-	Clusterd__Request *copy;
-
-	clusterd__request__pack(req, buf);
-	copy = clusterd__request__unpack(NULL, len, buf);
-	free(buf);
-	return copy;
-}
-
-static Clusterd__Reply *copy_reply(const Clusterd__Reply *reply)
-{
-	size_t len = clusterd__reply__get_packed_size(reply);
-	uint8_t *buf = malloc(len + 1);
-	Clusterd__Reply *copy;
-
-	clusterd__reply__pack(reply, buf);
-	copy = clusterd__reply__unpack(NULL, len, buf);
-	free(buf);
-	return copy;
-}
+#include "proto-copy.h"
 
 static int fake_call(void *userdata, Clusterd__Request *req, int timeout_ms,
 		     Clusterd__Reply **reply)
@@ -50,11 +27,11 @@ static int fake_call(void *userdata, Clusterd__Request *req, int timeout_ms,
 	h->timeout_ms = timeout_ms;
 	if (h->seen)
 		clusterd__request__free_unpacked(h->seen, NULL);
-	h->seen = copy_request(req);
+	h->seen = proto_copy_request(req);
 	if (h->call_error)
 		return h->call_error;
 	assert_non_null(h->canned);
-	*reply = copy_reply(h->canned);
+	*reply = proto_copy_reply(h->canned);
 	return 0;
 }
 

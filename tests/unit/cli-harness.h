@@ -71,6 +71,7 @@ void number_parsers(void **state);
 void errno_reasons(void **state);
 void failure_is_one_line_and_exit_1(void **state);
 void unreachable_clusterd_exits_1(void **state);
+void typed_request_failures(void **state);
 void oversized_stdin_is_refused(void **state);
 
 /* test-cli-output.c: text and JSON output. */

@@ -20,7 +20,8 @@ tests_unit_test_status_LDADD = $(EXT_UNIT_LDADD)
 # clusterctl's lock and node-status commands, with a fake transport.
 check_PROGRAMS += tests/unit/test-cli-ext
 TESTS += tests/unit/test-cli-ext
-tests_unit_test_cli_ext_SOURCES = tests/unit/test-cli-ext.c
+tests_unit_test_cli_ext_SOURCES = tests/unit/test-cli-ext.c \
+	tests/unit/proto-copy.c tests/unit/proto-copy.h
 tests_unit_test_cli_ext_CFLAGS = $(UNIT_CFLAGS) $(JSON_CFLAGS) \
 	-I$(top_srcdir)/cli
 tests_unit_test_cli_ext_LDADD = $(CLI_LDADD) $(CMOCKA_LIBS)

@@ -1,7 +1,8 @@
 /*
  * The cli group of test-cli, part two: failures. The errno reasons, the
  * one-line message and exit 1 of a failed request (and its JSON document
- * under -o json), an unreachable clusterd, oversized standard input.
+ * under -o json), an unreachable clusterd, the same for the typed requests
+ * of the guest and HA commands, oversized standard input.
  * Separate from the requests and the output: this is the contract of a
  * failing run; the harness is in cli-harness.c.
  */
@@ -100,6 +101,41 @@ void failure_is_one_line_and_exit_1(void **state)
 	assert_string_equal(json_object_get_string(key(error, "message")),
 			    "is 5");
 	json_object_put(doc);
+}
+
+/* The guest and HA commands' requests (lib/cd_requests.c through
+ * cli_conn_fail) fail the way the config commands do. */
+void typed_request_failures(void **state)
+{
+	struct harness *h = *state;
+	Clusterd__Reply reply;
+
+	h->canned = &reply;
+	set_error(&reply, EACCES, "not yours");
+	assert_int_equal(run(h, "guest", "config", "100", NULL), 1);
+	assert_string_equal(
+	    h->err, "clusterctl: nodes: permission denied (not yours)\n");
+	set_error(&reply, ESTALE, "");
+	assert_int_equal(run(h, "ha", "add", "vm:101", NULL), 1);
+	assert_string_equal(h->err, "clusterctl: ha/resources.cfg: version "
+				    "mismatch (compare-and-swap failed)\n");
+	/* A missing file reads as empty; the write's failure is reported. */
+	set_error(&reply, ENOENT, NULL);
+	assert_int_equal(run(h, "ha", "add", "vm:101", NULL), 1);
+	assert_string_equal(
+	    h->err,
+	    "clusterctl: ha/resources.cfg: no such file or directory\n");
+	/* A missing nodes/ lists no guests. */
+	assert_int_equal(run(h, "guest", "config", "100", NULL), 1);
+	assert_string_equal(h->err, "clusterctl: guest 100: no such guest (no "
+				    "configuration under nodes/*/qemu or "
+				    "lxc)\n");
+	h->call_error = -ECONNREFUSED;
+	assert_int_equal(run(h, "guest", "list", NULL), 1);
+	assert_string_equal(h->err, "clusterctl: nodes: clusterd is not "
+				    "running (cannot connect to its IPC "
+				    "service)\n");
+	h->call_error = 0;
 }
 
 void unreachable_clusterd_exits_1(void **state)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "proto-copy.h"
 
 #define MAX_SEEN 16
 
@@ -33,24 +34,6 @@ struct fake {
 	unsigned calls;
 };
 
-static Clusterd__Request *copy_request(const Clusterd__Request *req)
-{
-	size_t len = clusterd__request__get_packed_size(req);
-	uint8_t buf[len + 1];
-
-	clusterd__request__pack(req, buf);
-	return clusterd__request__unpack(NULL, len, buf);
-}
-
-static Clusterd__Reply *copy_reply(const Clusterd__Reply *reply)
-{
-	size_t len = clusterd__reply__get_packed_size(reply);
-	uint8_t buf[len + 1];
-
-	clusterd__reply__pack(reply, buf);
-	return clusterd__reply__unpack(NULL, len, buf);
-}
-
 static int fake_call(void *userdata, Clusterd__Request *req, int timeout_ms,
 		     Clusterd__Reply **reply)
 {
@@ -58,16 +41,16 @@ static int fake_call(void *userdata, Clusterd__Request *req, int timeout_ms,
 
 	assert_true(f->calls < MAX_SEEN);
 	f->timeouts[f->calls] = timeout_ms;
-	f->seen[f->calls++] = copy_request(req);
+	f->seen[f->calls++] = proto_copy_request(req);
 	switch (req->op_case) {
 	case CLUSTERD__REQUEST__OP_LOCK:
 	case CLUSTERD__REQUEST__OP_UNLOCK:
-		*reply = copy_reply(&f->lock_reply);
+		*reply = proto_copy_reply(&f->lock_reply);
 		break;
 	case CLUSTERD__REQUEST__OP_LOCKS:
-		*reply = copy_reply(&f->locks_reply);
+		*reply = proto_copy_reply(&f->locks_reply);
 		break;
-	default: *reply = copy_reply(&f->status_reply); break;
+	default: *reply = proto_copy_reply(&f->status_reply); break;
 	}
 	return 0;
 }

@@ -241,6 +241,31 @@ void members_text_and_json(void **state)
 	assert_string_equal(json_object_get_string(key(e, "address")),
 			    "10.0.0.13");
 	json_object_put(doc);
+
+	/* "status" has the summary in the order of its text, then nodes. */
+	assert_int_equal(run(h, "status", "-o", "json", NULL), 0);
+	doc = parse_json(h->out);
+	{
+		char keys[160] = "";
+
+		json_object_object_foreach(doc, k, v)
+		{
+			(void)v;
+			strcat(strcat(keys, k), " ");
+		}
+		assert_string_equal(keys, "cluster_name quorate local_nodeid "
+					  "expected_votes view_votes quorum "
+					  "nodes ");
+	}
+	assert_string_equal(json_object_get_string(key(doc, "cluster_name")),
+			    "lab");
+	assert_true(json_object_get_boolean(key(doc, "quorate")));
+	assert_int_equal(json_object_get_int(key(doc, "local_nodeid")), 2);
+	assert_int_equal(json_object_get_int(key(doc, "expected_votes")), 4);
+	assert_int_equal(json_object_get_int(key(doc, "view_votes")), 2);
+	assert_int_equal(json_object_get_int(key(doc, "quorum")), 3);
+	assert_int_equal(json_object_array_length(key(doc, "nodes")), 3);
+	json_object_put(doc);
 }
 
 void format_helpers(void **state)
@@ -271,6 +296,10 @@ void format_helpers(void **state)
 
 	s = text_escape("a\x1b[31m\x7f\xff\xc3\xa9");
 	assert_string_equal(s, "a?[31m??\xc3\xa9");
+	free(s);
+	/* Sanitizing keeps control characters, replaces bad bytes. */
+	s = utf8_sanitize("a\x1b\xff\xc3\xa9\xc3");
+	assert_string_equal(s, "a\x1b\xef\xbf\xbd\xc3\xa9\xef\xbf\xbd");
 	free(s);
 	assert_int_equal(text_width("\xc3\xa9t\xc3\xa9"), 3);
 

@@ -35,6 +35,7 @@ int main(void)
 	    cmocka_unit_test(errno_reasons),
 	    cmocka_unit_test(failure_is_one_line_and_exit_1),
 	    cmocka_unit_test(unreachable_clusterd_exits_1),
+	    cmocka_unit_test(typed_request_failures),
 	    cmocka_unit_test(oversized_stdin_is_refused),
 	    cmocka_unit_test(ls_text_is_a_sorted_table),
 	    cmocka_unit_test(ls_json_has_stable_keys),

@@ -34,11 +34,25 @@ static void collect(void *ud, const char *file, unsigned line,
 	r->n++;
 }
 
+typedef unsigned (*parse_fn)(struct ha_config *c, const char *text,
+			     const struct ha_cfg_src *src);
+
+/* Parse TEXT as the file FILE with FN into a fresh C, its reports into
+ * a fresh R; the number of good lines. */
+static unsigned parse(parse_fn fn, const char *file, const char *text,
+		      struct ha_config *c, struct reports *r)
+{
+	struct ha_cfg_src src = {file, collect, r};
+
+	*r = (struct reports){0};
+	ha_config_init(c);
+	return fn(c, text, &src);
+}
+
 static void resources_good_and_bad(void **state)
 {
 	static struct ha_config c;
-	struct reports r = {0};
-	struct ha_cfg_src src = {"ha/resources.cfg", collect, &r};
+	struct reports r;
 	const char *text = "# HA guests\n"
 			   "vm:101 state=started max_restart=2 failback=0\n"
 			   "\n"
@@ -47,8 +61,9 @@ static void resources_good_and_bad(void **state)
 			   "ct:103 colour=blue\n"
 			   "ct:104 node=n2 state=stopped max_relocate=3\n";
 
-	ha_config_init(&c);
-	assert_int_equal(ha_config_parse_resources(&c, text, &src), 3);
+	assert_int_equal(
+	    parse(ha_config_parse_resources, "ha/resources.cfg", text, &c, &r),
+	    3);
 	assert_int_equal(r.n, 3);
 	assert_non_null(strstr(r.text, "ha/resources.cfg:4: bad service id"));
 	assert_non_null(
@@ -68,8 +83,7 @@ static void resources_good_and_bad(void **state)
 static void rules_parse_and_check(void **state)
 {
 	static struct ha_config c;
-	struct reports r = {0};
-	struct ha_cfg_src src = {"ha/rules.cfg", collect, &r};
+	struct reports r;
 	const char *text =
 	    "node-affinity r1 resources=vm:101 nodes=n1:2,n2:1,n3 strict=1\n"
 	    "resource-affinity r2 resources=vm:101,ct:102 affinity=negative\n"
@@ -78,8 +92,8 @@ static void rules_parse_and_check(void **state)
 	    "group r4 resources=vm:101\n"
 	    "node-affinity r5 resources=vm:103 nodes=n1:x\n";
 
-	ha_config_init(&c);
-	assert_int_equal(ha_config_parse_rules(&c, text, &src), 4);
+	assert_int_equal(
+	    parse(ha_config_parse_rules, "ha/rules.cfg", text, &c, &r), 4);
 	assert_non_null(strstr(r.text, ":3: duplicate rule 'r1'"));
 	assert_non_null(strstr(r.text, ":4: rule 'r3' needs two resources"));
 	assert_non_null(strstr(r.text, ":5: unknown rule kind 'group'"));
@@ -96,8 +110,7 @@ static void rules_parse_and_check(void **state)
 static void settings_via_kvconf(void **state)
 {
 	static struct ha_config c;
-	struct reports r = {0};
-	struct ha_cfg_src src = {"ha/settings.cfg", collect, &r};
+	struct reports r;
 	const char *text = "shutdown_policy: migrate\n"
 			   "fencing: sometimes\n"
 			   "watchdog_timeout: 9.5\n"
@@ -105,8 +118,9 @@ static void settings_via_kvconf(void **state)
 			   "test_skip_fencing: 1\n"
 			   "safety_margin: 3\n";
 
-	ha_config_init(&c);
-	assert_int_equal(ha_config_parse_settings(&c, text, &src), 3);
+	assert_int_equal(
+	    parse(ha_config_parse_settings, "ha/settings.cfg", text, &c, &r),
+	    3);
 	assert_non_null(strstr(r.text, ":2: bad value 'sometimes'"));
 	assert_non_null(strstr(r.text, ":4: expected 'key: value'"));
 	/* The test hook cannot be set from the tree. */
@@ -121,14 +135,13 @@ static void settings_via_kvconf(void **state)
 static void fence_agents(void **state)
 {
 	static struct ha_config c;
-	struct reports r = {0};
-	struct ha_cfg_src src = {"ha/fence.cfg", collect, &r};
+	struct reports r;
 	const char *text = "n1 agent=fence_ipmilan ip=10.0.0.1 username=admin\n"
 			   "n2 ip=10.0.0.2\n"
 			   "n1 agent=fence_redfish\n";
 
-	ha_config_init(&c);
-	assert_int_equal(ha_config_parse_fence(&c, text, &src), 2);
+	assert_int_equal(
+	    parse(ha_config_parse_fence, "ha/fence.cfg", text, &c, &r), 2);
 	assert_non_null(strstr(r.text, ":2: no agent= for node n2"));
 	assert_non_null(strstr(r.text, ":3: node n1 has an agent already"));
 	assert_int_equal(c.n_fence, 1);

@@ -23,7 +23,9 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "macro.h"
 #include "store.h"
+#include "test-rng.h"
 #include "tree-sig.h"
 #include "tree.h"
 
@@ -495,23 +497,14 @@ static uint64_t rnd_state = 0x2545f4914f6cdd1dULL;
 
 static uint64_t rnd(void)
 {
-	rnd_state ^= rnd_state >> 12;
-	rnd_state ^= rnd_state << 25;
-	rnd_state ^= rnd_state >> 27;
-	return rnd_state * 0x2545f4914f6cdd1dULL;
+	return test_rng_next(&rnd_state);
 }
 
 static void random_path(char *buf)
 {
 	static const char *const names[] = {"a", "b", "a-b", "a.b"};
-	int depth = 1 + (int)(rnd() % 3);
 
-	buf[0] = '\0';
-	for (int i = 0; i < depth; i++) {
-		if (i)
-			strcat(buf, "/");
-		strcat(buf, names[rnd() % 4]);
-	}
+	test_rng_path(&rnd_state, names, ELEMENTSOF(names), buf);
 }
 
 static void random_op(struct tree *t)

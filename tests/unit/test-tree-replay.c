@@ -13,30 +13,23 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "macro.h"
+#include "test-rng.h"
 #include "tree-fixture.h"
 
-/* xorshift64*: the same sequence on every run. */
+/* The same sequence on every run (tests/lib/test-rng.h). */
 static uint64_t rnd_state;
 
 static uint64_t rnd(void)
 {
-	rnd_state ^= rnd_state >> 12;
-	rnd_state ^= rnd_state << 25;
-	rnd_state ^= rnd_state >> 27;
-	return rnd_state * 0x2545f4914f6cdd1dULL;
+	return test_rng_next(&rnd_state);
 }
 
 static void random_path(char *buf)
 {
 	static const char *const names[] = {"a", "b", "c", "a-b", "a.b"};
-	int depth = 1 + (int)(rnd() % 3);
 
-	buf[0] = '\0';
-	for (int i = 0; i < depth; i++) {
-		if (i)
-			strcat(buf, "/");
-		strcat(buf, names[rnd() % 5]);
-	}
+	test_rng_path(&rnd_state, names, ELEMENTSOF(names), buf);
 }
 
 /* Successful put, mkdir, remove, rename. */
