@@ -169,14 +169,17 @@ struct pending_write {
 };
 
 /* Answer the client (if still connected) and forget the write. */
-static void write_done(void *userdata, int err, uint64_t version)
+static void write_done(void *userdata, int err, const char *why,
+		       uint64_t version)
 {
 	struct pending_write *pw = userdata;
 	Clusterd__Reply reply = CLUSTERD__REPLY__INIT;
 	Clusterd__WriteReply wr = CLUSTERD__WRITE_REPLY__INIT;
 
 	if (err) {
-		reply_status(pw->conn, err, pw->req->header->request_id);
+		reply.errno_code = err;
+		reply.error_message = (char *)(why ? why : errno_reason(err));
+		ipc_send_reply(pw->conn, &reply, pw->req->header->request_id);
 	} else {
 		wr.tree_version = version;
 		reply.result_case = CLUSTERD__REPLY__RESULT_WRITE;

@@ -54,7 +54,8 @@ struct join_write {
 	char buf[]; /* path, then data */
 };
 
-static void write_done(void *userdata, int err, uint64_t version)
+static void write_done(void *userdata, int err, const char *why,
+		       uint64_t version)
 {
 	struct join_write *jw = userdata;
 	struct join_conn *c = jw->conn;

@@ -87,6 +87,7 @@ struct store {
 	struct tree *tree;
 	bool in_txn; /* BEGIN done, COMMIT pending */
 	bool broken; /* the database lost a change: rewrite it whole */
+	unsigned failed_commits; /* since the store was last whole */
 	int failed_rc;
 	uint64_t saved_version, saved_horizon;
 	sqlite3_stmt *st[ST__MAX];
@@ -515,10 +516,17 @@ static int commit_failed(struct store *s, int rc)
 {
 	int r = (rc & 0xff) == SQLITE_FULL ? -ENOSPC : -EIO;
 
-	log_error_errno(r,
-			"%s: commit failed (%s); the writes since the last "
-			"commit are not durable",
-			s->path, sqlite3_errmsg(s->db));
+	/* Once per failure streak: a full disk fails every commit, and a
+	 * line per write would flood the log (and fill /var/log too). */
+	if (s->failed_commits++ == 0)
+		log_error_errno(r,
+				"%s: commit failed (%s); the writes since the "
+				"last commit are not durable here until it "
+				"succeeds (retried at every change)",
+				s->path, sqlite3_errmsg(s->db));
+	else
+		log_debug("%s: commit failed again (%s)", s->path,
+			  sqlite3_errmsg(s->db));
 	rollback(s);
 	s->broken = true;
 	return r;
@@ -564,8 +572,10 @@ static int rewrite(struct store *s, uint64_t version, uint64_t horizon)
 	}
 	if (rc != SQLITE_OK || r < 0)
 		return commit_failed(s, rc != SQLITE_OK ? rc : s->failed_rc);
-	log_notice("%s: rewrote the whole tree after an earlier failure",
-		   s->path);
+	log_notice("%s: rewrote the whole tree after %u failed commit(s); "
+		   "the store is durable again",
+		   s->path, s->failed_commits);
+	s->failed_commits = 0;
 	return 0;
 }
 

@@ -6,6 +6,10 @@
  * (or a new view) while unsynced means a member stalls the view. Only the
  * lowest node ID of a view starts audits, so a view sees one audit per
  * period rather than one per member.
+ *
+ * The sync tick also retries a failed store commit (a full disk): commits
+ * are otherwise only tried when a change arrives, and a quiet cluster
+ * would leave this node's database behind until the next one.
  */
 #include "watchdog.h"
 #include "log.h"
@@ -31,6 +35,8 @@ static void sync_tick(void *data)
 	if (!replica_synced(r) && members > 0 && progress == w->last_progress)
 		replica_sync_timeout(r);
 	w->last_progress = progress;
+	if (store_dirty(w->cd->store))
+		store_commit(w->cd->store);
 	qb_loop_timer_add(w->cd->loop, QB_LOOP_MED,
 			  w->sync_timeout_ms * QB_TIME_NS_IN_MSEC, w, sync_tick,
 			  &w->sync_timer);

@@ -10,7 +10,9 @@
 #include "log.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <qb/qbutil.h>
 
 #define DEADLINE_TICK_MS 100
@@ -38,8 +40,8 @@ struct write_queue {
 	bool armed;
 };
 
-static void finish(struct write_queue *q, struct wq_entry *e, int err,
-		   uint64_t version)
+static void finish_why(struct write_queue *q, struct wq_entry *e, int err,
+		       const char *why, uint64_t version)
 {
 	if (e->prev)
 		e->prev->next = e->next;
@@ -49,8 +51,14 @@ static void finish(struct write_queue *q, struct wq_entry *e, int err,
 		e->next->prev = e->prev;
 	else
 		q->tail = e->prev;
-	e->done(e->userdata, err, version);
+	e->done(e->userdata, err, why, version);
 	free(e);
+}
+
+static void finish(struct write_queue *q, struct wq_entry *e, int err,
+		   uint64_t version)
+{
+	finish_why(q, e, err, NULL, version);
 }
 
 static void submit(struct write_queue *q, struct wq_entry *e)
@@ -158,6 +166,14 @@ void write_queue_decided(struct write_queue *q, uint64_t write_id, int err,
 void write_queue_committed(struct write_queue *q, int err)
 {
 	struct wq_entry *e, *next;
+	char why[200];
+
+	/* EIO, not the store's errno: ENOSPC would read as "refused" (the
+	 * tree's size limit) while this write did take effect. */
+	snprintf(why, sizeof(why),
+		 "applied in the cluster, but this node could not store it "
+		 "on disk (%s); it is kept in memory and stored once possible",
+		 strerror(err < 0 ? -err : EIO));
 
 	for (e = q ? q->head : NULL; e; e = next) {
 		next = e->next;
@@ -171,7 +187,10 @@ void write_queue_committed(struct write_queue *q, int err)
 		}
 		/* Applied but not durable here: the outcome is unknown to
 		 * the client, never "done". */
-		finish(q, e, e->err ? e->err : (err < 0 ? EIO : 0), e->version);
+		if (!e->err && err < 0)
+			finish_why(q, e, EIO, why, e->version);
+		else
+			finish(q, e, e->err, e->version);
 	}
 }
 

@@ -17,8 +17,11 @@
 #include <stdint.h>
 
 /* The write's outcome: ERR is 0 (applied and committed at tree VERSION) or
- * a positive errno. Called exactly once per queued write. */
-typedef void (*write_done_fn)(void *userdata, int err, uint64_t version);
+ * a positive errno; WHY, when not NULL, words an error better than its
+ * errno alone (valid during the call only). Called exactly once per
+ * queued write. */
+typedef void (*write_done_fn)(void *userdata, int err, const char *why,
+			      uint64_t version);
 
 struct write_queue;
 

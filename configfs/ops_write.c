@@ -113,7 +113,7 @@ static void commit_done(struct configfs *fs, struct cfs_op *op, int err)
 		fuse_reply_err(op->req, err);
 }
 
-static void op_done(void *userdata, int err, uint64_t version)
+static void op_done(void *userdata, int err, const char *why, uint64_t version)
 {
 	struct cfs_op *op = userdata;
 	struct configfs *fs = op->fs;
@@ -160,7 +160,7 @@ static void submit(struct configfs *fs, struct cfs_op *op,
 
 	op->fs = fs;
 	if (write_queue_submit(fs->cd->writes, &w, op_done, op) < 0)
-		op_done(op, ENOMEM, 0);
+		op_done(op, ENOMEM, NULL, 0);
 }
 
 static struct cfs_op *op_new(fuse_req_t req, enum op_kind kind,

@@ -35,6 +35,7 @@ integration_tests = \
 	tests/integration/clusterd-replication.sh \
 	tests/integration/clusterd-partition.sh \
 	tests/integration/clusterd-restart.sh \
+	tests/integration/clusterd-diskfull.sh \
 	tests/integration/clusterd-corosync-conf.sh \
 	tests/integration/clusterd-watch.sh \
 	tests/integration/clusterd-access.sh \
