@@ -57,9 +57,12 @@ static void reap(void *data)
 	struct ipc_watch *iw = data;
 
 	iw->reaper_queued = false;
-	for (struct watcher *w = iw->watchers; w; w = w->next)
+	/* A disconnect may run on_closed at once, which frees W. */
+	for (struct watcher *w = iw->watchers, *next; w; w = next) {
+		next = w->next;
 		if (w->dead && !w->conn->closed)
 			qb_ipcs_disconnect(w->conn->c);
+	}
 }
 
 static void send_event(struct ipc_watch *iw, struct watcher *w,
