@@ -296,7 +296,9 @@ void ha_lrm_tick(struct ha_lrm *lrm, uint64_t now_ms)
 		lrm->lost_logged = true;
 		return;
 	}
-	if (!lrm->have_status) {
+	/* Shutting down without any manager_status: no CRM ever gave this
+	 * node anything, so nothing holds the shutdown up. */
+	if (!lrm->have_status && lrm->rep.mode == HA_LRM_ACTIVE) {
 		publish(lrm);
 		return;
 	}
