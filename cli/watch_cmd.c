@@ -1,7 +1,8 @@
 /*
  * "clusterctl watch [PREFIX]": print change events (tree, membership,
- * node status store) as clusterd applies them, one line each (a JSON object per line with -o json), flushed at
- * once so that a script reading a pipe sees every event when it happens.
+ * node status store) as clusterd applies them, one line each (a JSON object per
+ * line with -o json), flushed at once so that a script reading a pipe sees
+ * every event when it happens.
  *
  * It runs until interrupted, until --count events were printed, or until
  * clusterd closes the watch (it stopped, or this client fell behind and

@@ -162,8 +162,7 @@ int status_check_key(const char *key)
 	return len > STATUS_KEY_MAX ? -ENAMETOOLONG : 0;
 }
 
-int status_add_observer(struct status *s, status_observer_fn fn,
-			void *userdata)
+int status_add_observer(struct status *s, status_observer_fn fn, void *userdata)
 {
 	if (s->n_observers == STATUS_MAX_OBSERVERS)
 		return -ENOSPC;

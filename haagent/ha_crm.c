@@ -125,7 +125,8 @@ void ha_crm_forget(struct ha_crm *crm, const char *node, bool removed)
 		if (strcmp(crm->forget[i].node, node) == 0)
 			break;
 	if (i == crm->n_forget) {
-		if (i == HA_MAX_NODES || !ha_name_copy(crm->forget[i].node, node))
+		if (i == HA_MAX_NODES ||
+		    !ha_name_copy(crm->forget[i].node, node))
 			return;
 		crm->forget[i].removed = false;
 		crm->n_forget++;

@@ -257,9 +257,9 @@ static void observers_see_changes(void **state)
 {
 	start(3);
 	for (int i = 0; i < 3; i++) {
-		assert_int_equal(status_add_observer(ST[i], observe,
-						     (void *)(intptr_t)i),
-				 0);
+		assert_int_equal(
+		    status_add_observer(ST[i], observe, (void *)(intptr_t)i),
+		    0);
 		seen[i][0] = '\0';
 	}
 	assert_int_equal(set(0, "ha/lrm", "x"), 0);
