@@ -9,12 +9,13 @@
  * also holds the ephemeral ha/manager lock (a lock belongs to its
  * connection).
  *
- * The loop is event driven: it sleeps in poll() until clusterd reports
- * something (a membership or quorum change, a change under ha/, an LRM
- * report), an operation finished (the executor kicks it), haagent is
- * being stopped, or the next periodic round is due (ROUND_MS, the
- * backstop for time-based decisions such as a watchdog deadline). While a
- * fence agent runs it is reaped every FENCE_POLL_MS.
+ * The thread runs a libqb main loop of its own: a round is a loop job,
+ * queued (once) whenever clusterd reports something (a membership or
+ * quorum change, a change under ha/, an LRM report), an operation
+ * finished (the executor kicks the watch's eventfd), haagent is being
+ * stopped, or the backstop timer fires ROUND_MS after the last round
+ * (time-based decisions such as a watchdog deadline). While a fence agent
+ * runs, a timer reaps it every FENCE_POLL_MS.
  *
  * A round: the view (ready = quorate and synced), the configuration, the
  * lock (taken when ready and free; dropped with the watch connection as
@@ -66,6 +67,9 @@ struct ha_daemon {
 	char self[HA_NAME_MAX];
 	struct ipc_client *c;
 	struct ha_watch *watch;
+	qb_loop_t *loop; /* the HA thread's */
+	qb_loop_timer_handle backstop, fence_timer;
+	bool job_queued, backstop_armed, fence_armed;
 	struct ha_crm *crm;
 	struct ha_lrm *lrm;
 	struct ha_watchdog *wd;
@@ -313,18 +317,6 @@ static void exec_done(void *ud)
 	ha_watch_kick(((struct ha_daemon *)ud)->watch);
 }
 
-/* How long the loop may sleep: until the periodic round, or a short while
- * when a fence agent is to be reaped. */
-static int sleep_ms(const struct ha_daemon *d, uint64_t last)
-{
-	uint64_t now = mono_ms();
-	int t = now - last >= ROUND_MS ? 0 : (int)(last + ROUND_MS - now);
-
-	if (ha_fence_busy(d->fence) && t > FENCE_POLL_MS)
-		t = FENCE_POLL_MS;
-	return t;
-}
-
 /* haagent is being stopped: announce the shutdown to the LRM once (its
  * report tells the CRM, which applies the policy), then wait for the LRM's
  * "done". Without quorum for UNREADY_MS nothing can move or be recorded:
@@ -353,10 +345,94 @@ static void shutdown_step(struct ha_daemon *d)
 	}
 }
 
+static void run_job(void *data);
+
+/* Something asks for a round: one job runs it, however many asked. */
+static void wake(void *data)
+{
+	struct ha_daemon *d = data;
+
+	if (!d->job_queued)
+		d->job_queued =
+		    qb_loop_job_add(d->loop, QB_LOOP_MED, d, run_job) == 0;
+}
+
+static void on_backstop(void *data)
+{
+	struct ha_daemon *d = data;
+
+	d->backstop_armed = false;
+	wake(d);
+}
+
+static void arm_fence_timer(struct ha_daemon *d);
+
+static void on_fence_timer(void *data)
+{
+	struct ha_daemon *d = data;
+
+	d->fence_armed = false;
+	ha_fence_poll(d->fence, mono_ms(), fence_done, d);
+	if (d->fence_round)
+		wake(d);
+	arm_fence_timer(d);
+}
+
+/* Reap running fence agents every FENCE_POLL_MS. */
+static void arm_fence_timer(struct ha_daemon *d)
+{
+	if (ha_fence_busy(d->fence) && !d->fence_armed)
+		d->fence_armed =
+		    qb_loop_timer_add(d->loop, QB_LOOP_MED,
+				      FENCE_POLL_MS * 1000000ULL, d,
+				      on_fence_timer, &d->fence_timer) == 0;
+}
+
+static void run_job(void *data)
+{
+	struct ha_daemon *d = data;
+
+	d->job_queued = false;
+	if (atomic_load(&d->stop)) {
+		qb_loop_stop(d->loop);
+		return;
+	}
+	ha_fence_poll(d->fence, mono_ms(), fence_done, d);
+	shutdown_step(d);
+	d->fence_round = false;
+	round_(d);
+	/* the backstop: the next round a second after this one at the
+	 * latest (time-based decisions, missed events) */
+	if (d->backstop_armed)
+		qb_loop_timer_del(d->loop, d->backstop);
+	d->backstop_armed =
+	    qb_loop_timer_add(d->loop, QB_LOOP_LOW, ROUND_MS * 1000000ULL, d,
+			      on_backstop, &d->backstop) == 0;
+	arm_fence_timer(d);
+}
+
+static void run_loop(struct ha_daemon *d)
+{
+	d->loop = qb_loop_create();
+	if (!d->loop || ha_watch_attach(d->watch, d->loop, wake, d) < 0) {
+		log_error("HA: cannot set up the HA thread's event loop");
+		if (d->loop)
+			qb_loop_destroy(d->loop);
+		d->loop = NULL;
+		return;
+	}
+	ha_exec_set_notify(d->exec, exec_done, d);
+	wake(d);
+	qb_loop_run(d->loop);
+	ha_exec_set_notify(d->exec, NULL, NULL);
+	ha_watch_detach(d->watch);
+	qb_loop_destroy(d->loop);
+	d->loop = NULL;
+}
+
 static void *daemon_main(void *data)
 {
 	struct ha_daemon *d = data;
-	uint64_t last = 0;
 
 	while (!atomic_load(&d->stop) && !atomic_load(&d->shutdown) &&
 	       setup(d) < 0) {
@@ -364,22 +440,10 @@ static void *daemon_main(void *data)
 		d->c = NULL;
 		nanosleep(&(struct timespec){0, 500000000}, NULL);
 	}
-	if (!d->crm) { /* stopped before clusterd ever answered */
-		atomic_store(&d->finished, true);
-		return NULL;
-	}
-	ha_exec_set_notify(d->exec, exec_done, d);
-	while (!atomic_load(&d->stop)) {
-		bool due = ha_watch_wait(d->watch, sleep_ms(d, last));
-
-		ha_fence_poll(d->fence, mono_ms(), fence_done, d);
-		shutdown_step(d);
-		if (due || d->fence_round || mono_ms() - last >= ROUND_MS) {
-			d->fence_round = false;
-			round_(d);
-			last = mono_ms();
-		}
-	}
+	if (d->crm)
+		run_loop(d);
+	/* stopped before clusterd ever answered, or the loop ended */
+	atomic_store(&d->finished, true);
 	return NULL;
 }
 
