@@ -56,6 +56,7 @@
 #define STATUS_PATH   "ha/manager_status"
 #define FENCE_POLL_MS 20
 #define ROUND_MS      1000
+#define FENCE_WAIT_MS 100  /* backstop while a node awaits fencing */
 #define UNREADY_MS    5000 /* shutting down without quorum: give up */
 
 struct ha_daemon {
@@ -388,6 +389,19 @@ static void arm_fence_timer(struct ha_daemon *d)
 				      on_fence_timer, &d->fence_timer) == 0;
 }
 
+/* The backstop: the next round a second after this one at the latest
+ * (time-based decisions, missed events), sooner while a lost node awaits
+ * its self-fence deadline, so that its recovery is not a second late. */
+static uint64_t backstop_ms(struct ha_daemon *d)
+{
+	const struct ha_status *st = ha_crm_status(d->crm);
+
+	for (size_t i = 0; d->held && i < st->n_node; i++)
+		if (st->node[i].state == HA_NODE_FENCE)
+			return FENCE_WAIT_MS;
+	return ROUND_MS;
+}
+
 static void run_job(void *data)
 {
 	struct ha_daemon *d = data;
@@ -401,13 +415,11 @@ static void run_job(void *data)
 	shutdown_step(d);
 	d->fence_round = false;
 	round_(d);
-	/* the backstop: the next round a second after this one at the
-	 * latest (time-based decisions, missed events) */
 	if (d->backstop_armed)
 		qb_loop_timer_del(d->loop, d->backstop);
 	d->backstop_armed =
-	    qb_loop_timer_add(d->loop, QB_LOOP_LOW, ROUND_MS * 1000000ULL, d,
-			      on_backstop, &d->backstop) == 0;
+	    qb_loop_timer_add(d->loop, QB_LOOP_MED, backstop_ms(d) * 1000000ULL,
+			      d, on_backstop, &d->backstop) == 0;
 	arm_fence_timer(d);
 }
 
