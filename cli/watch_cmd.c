@@ -1,7 +1,8 @@
 /*
- * "clusterctl watch [PREFIX]": print change events as clusterd applies
- * them, one line each (a JSON object per line with -o json), flushed at
- * once so that a script reading a pipe sees every event when it happens.
+ * "clusterctl watch [PREFIX]": print change events (tree, membership,
+ * node status store) as clusterd applies them, one line each (a JSON object per
+ * line with -o json), flushed at once so that a script reading a pipe sees
+ * every event when it happens.
  *
  * It runs until interrupted, until --count events were printed, or until
  * clusterd closes the watch (it stopped, or this client fell behind and
@@ -21,6 +22,7 @@
 
 struct watch_opts {
 	bool membership, no_tree;
+	const char *status; /* NULL: no status events; "": every key */
 	uint64_t count;
 };
 
@@ -32,6 +34,7 @@ static int handle_opt(struct cli_ctx *ctx, int opt, const char *arg,
 	switch (opt) {
 	case 'm': o->membership = true; return 0;
 	case 'T': o->no_tree = true; return 0;
+	case 's': o->status = arg ? arg : ""; return 0;
 	case 'n':
 		if (cli_parse_u64(arg, &o->count) < 0 || o->count == 0)
 			return cli_usage_error(
@@ -66,6 +69,10 @@ static void print_text(struct cli_ctx *ctx, const Clusterd__Event *ev)
 				    ? "dir"
 				    : "file",
 				t->size, t->writer);
+	} else if (ev->kind_case == CLUSTERD__EVENT__KIND_STATUS) {
+		fprintf(ctx->out, "status node=%" PRIu32 " key=%s",
+			ev->status->node,
+			ev->status->key[0] ? ev->status->key : "*");
 	} else if (ev->kind_case == CLUSTERD__EVENT__KIND_MEMBERSHIP) {
 		const Clusterd__MembershipEvent *m = ev->membership;
 
@@ -123,6 +130,13 @@ static void print_json(struct cli_ctx *ctx, const Clusterd__Event *ev)
 		json_object_object_add(o, "tree_version",
 				       json_object_new_uint64(m->tree_version));
 		json_object_object_add(o, "view", view);
+	} else if (ev->kind_case == CLUSTERD__EVENT__KIND_STATUS) {
+		json_object_object_add(o, "event",
+				       json_object_new_string("status"));
+		json_object_object_add(o, "node",
+				       json_object_new_int64(ev->status->node));
+		json_object_object_add(o, "key",
+				       json_object_new_string(ev->status->key));
 	}
 	fprintf(
 	    ctx->out, "%s\n",
@@ -142,6 +156,8 @@ static int subscribe(struct cli_ctx *ctx, const char *prefix,
 	w.prefix = (char *)prefix;
 	w.tree = !o->no_tree;
 	w.membership = o->membership;
+	w.status = o->status != NULL;
+	w.status_key = (char *)(o->status ? o->status : "");
 	r = ctx->call(ctx->call_data, &req, ctx->timeout_ms, &reply);
 	if (r < 0)
 		return cli_fail(ctx, "watch", -r, NULL, NULL);
@@ -157,12 +173,13 @@ int watch_main(struct cli_ctx *ctx, int argc, char **argv)
 	static const struct option longopts[] = {
 	    {"membership", no_argument, NULL, 'm'},
 	    {"no-tree", no_argument, NULL, 'T'},
+	    {"status", optional_argument, NULL, 's'},
 	    {"count", required_argument, NULL, 'n'},
 	    {},
 	};
 	struct watch_opts o = {};
 	const struct cli_optspec spec = {.longopts = longopts,
-					 .shortopts = "mTn:",
+					 .shortopts = "mTs::n:",
 					 .handle = handle_opt,
 					 .userdata = &o,
 					 .help = cli_help_watch};
@@ -177,10 +194,9 @@ int watch_main(struct cli_ctx *ctx, int argc, char **argv)
 		e = cli_check_args(ctx, "watch", pos, npos, names, 0, 1);
 	if (e != CLI_PARSED)
 		return e < 0 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
-	if (o.no_tree && !o.membership)
-		return cli_usage_error(
-			   ctx,
-			   "--no-tree without --membership watches nothing"),
+	if (o.no_tree && !o.membership && !o.status)
+		return cli_usage_error(ctx, "--no-tree without --membership "
+					    "or --status watches nothing"),
 		       CLI_EXIT_USAGE;
 	if (!ctx->next_event)
 		return cli_fail(ctx, "watch", EOPNOTSUPP, NULL, NULL);

@@ -13,6 +13,7 @@
 #include <qb/qbloop.h>
 
 struct ipc_server;
+struct status;
 struct write_queue;
 
 struct clusterd {
@@ -23,5 +24,6 @@ struct clusterd {
 	struct transport *transport;
 	struct ipc_server *ipc;
 	struct write_queue *writes; /* client writes awaiting commit */
+	struct status *status;	    /* the node status store (ipc_status.c) */
 	uint64_t call_timeout_ms; /* deadline of a client's write */
 };

@@ -266,6 +266,8 @@ int ipc_status_new(struct clusterd *cd, struct ipc_status **out)
 	r = status_new(cd->replica, &ops, is, &is->status);
 	if (r == 0)
 		r = ipc_server_add_handler(cd->ipc, &h);
+	if (r == 0)
+		cd->status = is->status;
 	if (r < 0) {
 		ipc_status_free(is);
 		return log_error_errno(r,
@@ -280,6 +282,8 @@ void ipc_status_free(struct ipc_status *is)
 	if (!is)
 		return;
 	ipc_pending_destroy(&is->pending);
+	if (is->cd->status == is->status)
+		is->cd->status = NULL;
 	status_free(is->status);
 	free(is);
 }

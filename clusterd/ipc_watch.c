@@ -7,10 +7,14 @@
  * queue is full would otherwise miss events silently; instead it is
  * disconnected (from a loop job, not from inside the observer), so a gap
  * is always visible as a closed connection.
+ *
+ * Status events (StatusEvent) come from an observer of the node status
+ * store, the same way: when a node's entry set or deletion is applied.
  */
 #include "ipc_watch.h"
 #include "ipc_proto.h"
 #include "log.h"
+#include "status.h"
 #include "macro.h"
 
 #include <errno.h>
@@ -21,6 +25,7 @@ struct watcher {
 	struct ipc_conn *conn;
 	char *prefix;
 	size_t prefix_len;
+	char *status_key; /* NULL: no status events; "": every key */
 	bool tree, membership, dead;
 	uint64_t seq;
 };
@@ -52,9 +57,12 @@ static void reap(void *data)
 	struct ipc_watch *iw = data;
 
 	iw->reaper_queued = false;
-	for (struct watcher *w = iw->watchers; w; w = w->next)
+	/* A disconnect may run on_closed at once, which frees W. */
+	for (struct watcher *w = iw->watchers, *next; w; w = next) {
+		next = w->next;
 		if (w->dead && !w->conn->closed)
 			qb_ipcs_disconnect(w->conn->c);
+	}
 }
 
 static void send_event(struct ipc_watch *iw, struct watcher *w,
@@ -150,6 +158,22 @@ static void membership_event(void *userdata)
 			send_event(iw, w, &ev);
 }
 
+static void status_changed(uint32_t nodeid, const char *key, void *userdata)
+{
+	struct ipc_watch *iw = userdata;
+	Clusterd__Event ev = CLUSTERD__EVENT__INIT;
+	Clusterd__StatusEvent se = CLUSTERD__STATUS_EVENT__INIT;
+
+	se.node = nodeid;
+	se.key = (char *)(key ? key : "");
+	ev.kind_case = CLUSTERD__EVENT__KIND_STATUS;
+	ev.status = &se;
+	for (struct watcher *w = iw->watchers; w; w = w->next)
+		if (w->status_key && (!key || !w->status_key[0] ||
+				      strcmp(w->status_key, key) == 0))
+			send_event(iw, w, &ev);
+}
+
 static void drop(struct ipc_watch *iw, struct ipc_conn *conn)
 {
 	for (struct watcher **p = &iw->watchers; *p; p = &(*p)->next) {
@@ -159,6 +183,7 @@ static void drop(struct ipc_watch *iw, struct ipc_conn *conn)
 			*p = w->next;
 			ipc_conn_unref(w->conn);
 			free(w->prefix);
+			free(w->status_key);
 			free(w);
 			return;
 		}
@@ -183,7 +208,10 @@ static int on_request(void *userdata, struct ipc_conn *conn,
 		reply.errno_code = EACCES; /* under "" priv/ is filtered out */
 	if (reply.errno_code == 0 && !(w = calloc(1, sizeof(*w))))
 		reply.errno_code = ENOMEM;
-	if (reply.errno_code == 0 && !(w->prefix = strdup(prefix))) {
+	if (reply.errno_code == 0 &&
+	    (!(w->prefix = strdup(prefix)) ||
+	     (wr->status && !(w->status_key = strdup(wr->status_key))))) {
+		free(w->prefix);
 		free(w);
 		reply.errno_code = ENOMEM;
 	}
@@ -226,6 +254,8 @@ int ipc_watch_new(struct clusterd *cd, struct ipc_watch **out)
 	r = ipc_server_add_handler(cd->ipc, &h);
 	if (r == 0)
 		r = tree_add_observer(cd->tree, observe, iw);
+	if (r == 0 && cd->status)
+		r = status_add_observer(cd->status, status_changed, iw);
 	if (r < 0) {
 		free(iw);
 		return r;

@@ -45,6 +45,11 @@ struct status {
 	size_t n_owners;
 	uint64_t next_op_id;
 	struct status_stats stats;
+	struct {
+		status_observer_fn fn;
+		void *userdata;
+	} observers[STATUS_MAX_OBSERVERS];
+	size_t n_observers;
 };
 
 static void on_entry_free(uint32_t event, char *key, void *old_value,
@@ -157,6 +162,21 @@ int status_check_key(const char *key)
 	return len > STATUS_KEY_MAX ? -ENAMETOOLONG : 0;
 }
 
+int status_add_observer(struct status *s, status_observer_fn fn, void *userdata)
+{
+	if (s->n_observers == STATUS_MAX_OBSERVERS)
+		return -ENOSPC;
+	s->observers[s->n_observers].fn = fn;
+	s->observers[s->n_observers++].userdata = userdata;
+	return 0;
+}
+
+static void notify(const struct status *s, uint32_t nodeid, const char *key)
+{
+	for (size_t i = 0; i < s->n_observers; i++)
+		s->observers[i].fn(nodeid, key, s->observers[i].userdata);
+}
+
 static bool op_valid(const Clusterd__StatusOp *op)
 {
 	for (size_t i = 0; i < op->n_entries; i++)
@@ -194,8 +214,12 @@ static void deliver(void *userdata, const struct replica_member *from,
 		if (r < 0) {
 			s->stats.entries_refused++;
 			err = r;
+		} else if (!op->replace_all) {
+			notify(s, from->nodeid, kv->key);
 		}
 	}
+	if (op->replace_all)
+		notify(s, from->nodeid, NULL);
 	if (from->nodeid == self.nodeid && from->pid == self.pid && op->op_id &&
 	    s->ops.set_done)
 		s->ops.set_done(s->userdata, op->op_id, err);

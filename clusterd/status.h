@@ -32,10 +32,20 @@ struct status_ops {
 
 struct status;
 
+/* NODEID's KEY was set or deleted (KEY NULL: all its entries replaced),
+ * right after it was applied. */
+typedef void (*status_observer_fn)(uint32_t nodeid, const char *key,
+				   void *userdata);
+
 /* Registers itself as an extension of R. */
 int status_new(struct replica *r, const struct status_ops *ops, void *userdata,
 	       struct status **out);
 void status_free(struct status *s);
+
+/* At most STATUS_MAX_OBSERVERS; -ENOSPC beyond. */
+#define STATUS_MAX_OBSERVERS 4
+int status_add_observer(struct status *s, status_observer_fn fn,
+			void *userdata);
 
 /* 0, -EINVAL (empty) or -ENAMETOOLONG. */
 int status_check_key(const char *key);

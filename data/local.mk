@@ -11,7 +11,8 @@ EXTRA_DIST += data/clusterctl.bash-completion
 data/clusterctl: $(srcdir)/data/clusterctl.bash-completion
 	$(AM_V_GEN)$(MKDIR_P) data && cp $(srcdir)/data/clusterctl.bash-completion $@
 
-edit_unit = $(MKDIR_P) data && sed -e 's|@sbindir[@]|$(sbindir)|g'
+edit_unit = $(MKDIR_P) data && sed -e 's|@sbindir[@]|$(sbindir)|g' \
+	-e 's|@ha_stop_timeout[@]|$(HA_STOP_TIMEOUT_S)|g'
 data/clusterd.service: $(srcdir)/data/clusterd.service.in Makefile
 	$(AM_V_GEN)$(edit_unit) $(srcdir)/data/clusterd.service.in >$@
 data/haagent.service: $(srcdir)/data/haagent.service.in Makefile

@@ -117,6 +117,23 @@ void ha_crm_lrm_report(struct ha_crm *crm, const struct ha_lrm_report *rep)
 		crm->lrm[crm->n_lrm++] = *rep;
 }
 
+void ha_crm_forget(struct ha_crm *crm, const char *node, bool removed)
+{
+	size_t i;
+
+	for (i = 0; i < crm->n_forget; i++)
+		if (strcmp(crm->forget[i].node, node) == 0)
+			break;
+	if (i == crm->n_forget) {
+		if (i == HA_MAX_NODES ||
+		    !ha_name_copy(crm->forget[i].node, node))
+			return;
+		crm->forget[i].removed = false;
+		crm->n_forget++;
+	}
+	crm->forget[i].removed |= removed;
+}
+
 void ha_crm_fence_result(struct ha_crm *crm, const char *node, bool ok)
 {
 	struct ha_node_status *n = crm_node(crm, node);

@@ -48,6 +48,14 @@ void ha_crm_set_view(struct ha_crm *crm, const struct ha_view *view);
 void ha_crm_set_lock(struct ha_crm *crm, bool held, const char *status_json,
 		     uint64_t now_ms);
 void ha_crm_lrm_report(struct ha_crm *crm, const struct ha_lrm_report *rep);
+/* NODE's LRM report is gone: its status entries left with it when it left
+ * the membership. The CRM forgets the report once it handled the
+ * departure (a clean shutdown told from a loss), so that a stale report
+ * never stands for a running LRM when the node returns. REMOVED: NODE
+ * left the cluster for good (not in the nodelist any more); its entry in
+ * manager_status goes too, once nothing of it is left to fence or
+ * recover. Ignored while NODE is a member. */
+void ha_crm_forget(struct ha_crm *crm, const char *node, bool removed);
 void ha_crm_fence_result(struct ha_crm *crm, const char *node, bool ok);
 /* A user command: "migrate SID NODE", "relocate SID NODE",
  * "stop SID SECONDS", "maintenance enable|disable NODE". -EINVAL (logged)

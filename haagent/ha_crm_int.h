@@ -20,6 +20,11 @@ struct ha_crm {
 	struct ha_status st;
 	struct ha_lrm_report lrm[HA_MAX_NODES];
 	size_t n_lrm;
+	struct {
+		char node[HA_NAME_MAX];
+		bool removed;
+	} forget[HA_MAX_NODES]; /* ha_crm_forget(), applied by a round */
+	size_t n_forget;
 	char cmds[HA_CRM_MAX_CMDS][256];
 	size_t n_cmds;
 	char *published; /* the last JSON handed to io.publish */
@@ -31,7 +36,8 @@ const struct ha_lrm_report *crm_lrm(const struct ha_crm *crm, const char *node);
 bool crm_member(const struct ha_crm *crm, const char *node);
 struct ha_node_status *crm_node(struct ha_crm *crm, const char *node);
 
-/* ha_crm_node.c: update every node's state; fencing. */
+/* ha_crm_node.c: update every node's state; fencing; then forget what
+ * ha_crm_forget() asked to. */
 void crm_nodes_round(struct ha_crm *crm);
 /* ha_crm_cmd.c: services added to or removed from the config; queued
  * user commands. */

@@ -12,6 +12,10 @@
  * safety margin), or when it comes back into the quorate view before that,
  * in which case nothing of it was recovered. A failed agent is retried
  * after fence_retry; nothing is recovered meanwhile.
+ *
+ * Forgetting (ha_crm_forget): the report of a node that left is dropped
+ * after node_lost() read it, the node's entry once it is offline and
+ * nothing names it any more.
  */
 #include "ha_crm_int.h"
 #include "macro.h"
@@ -167,7 +171,8 @@ static void node_present(struct ha_crm *crm, struct ha_node_status *n)
 		n->state = HA_NODE_ONLINE;
 		break;
 	default:
-		if (rep && rep->mode == HA_LRM_SHUTDOWN && !n->maint)
+		/* DONE: the LRM finished before this CRM saw it start */
+		if (rep && rep->mode != HA_LRM_ACTIVE && !n->maint)
 			shutdown_policy(crm, n, rep);
 		break;
 	}
@@ -192,6 +197,62 @@ static void ensure_nodes(struct ha_crm *crm)
 	}
 }
 
+static bool node_named(const struct ha_crm *crm, const char *node)
+{
+	for (size_t i = 0; i < crm->st.n_svc; i++) {
+		const struct ha_svc_status *s = &crm->st.svc[i];
+
+		if (!strcmp(s->node, node) || !strcmp(s->target, node) ||
+		    !strcmp(s->maint_node, node))
+			return true;
+	}
+	return false;
+}
+
+static void drop_report(struct ha_crm *crm, const char *node)
+{
+	for (size_t i = 0; i < crm->n_lrm; i++)
+		if (strcmp(crm->lrm[i].node, node) == 0) {
+			crm->lrm[i] = crm->lrm[--crm->n_lrm];
+			return;
+		}
+}
+
+static void drop_node(struct ha_crm *crm, struct ha_node_status *n)
+{
+	crm_log(crm, "%s left the cluster: forgotten", n->name);
+	*n = crm->st.node[--crm->st.n_node];
+}
+
+/* One pending forget; true when it is done. */
+static bool forget_step(struct ha_crm *crm, const char *node, bool removed)
+{
+	struct ha_node_status *n = crm_node(crm, node);
+
+	if (crm_member(crm, node))
+		return true; /* back: its fresh report counts */
+	if (n && n->state != HA_NODE_OFFLINE && n->state != HA_NODE_FENCE)
+		return false; /* node_lost() has not read the report yet */
+	drop_report(crm, node);
+	if (!removed || !n)
+		return true;
+	if (n->state != HA_NODE_OFFLINE || node_named(crm, node))
+		return false;
+	drop_node(crm, n);
+	return true;
+}
+
+static void forget_round(struct ha_crm *crm)
+{
+	for (size_t i = 0; i < crm->n_forget;) {
+		if (forget_step(crm, crm->forget[i].node,
+				crm->forget[i].removed))
+			crm->forget[i] = crm->forget[--crm->n_forget];
+		else
+			i++;
+	}
+}
+
 void crm_nodes_round(struct ha_crm *crm)
 {
 	ensure_nodes(crm);
@@ -205,4 +266,5 @@ void crm_nodes_round(struct ha_crm *crm)
 		else if (n->state != HA_NODE_OFFLINE)
 			node_lost(crm, n);
 	}
+	forget_round(crm);
 }

@@ -19,4 +19,8 @@ struct ha_daemon_config {
 struct ha_daemon;
 
 int ha_daemon_start(const struct ha_daemon_config *cfg, struct ha_daemon **out);
+/* haagent is stopped (the node shuts down or reboots): follow
+ * shutdown_policy of ha/settings.cfg until nothing HA runs here any more
+ * or TIMEOUT_MS passed. */
+void ha_daemon_shutdown(struct ha_daemon *d, uint64_t timeout_ms);
 void ha_daemon_stop(struct ha_daemon *d);

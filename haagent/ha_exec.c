@@ -43,6 +43,8 @@ struct ha_exec {
 	char running[HA_MAX_SVCS][HA_NAME_MAX];
 	size_t n_running;
 	struct ipc_client *c;
+	void (*notify)(void *);
+	void *notify_data;
 };
 
 /* "vm:101" -> qemu 101, "ct:102" -> lxc 102. */
@@ -229,6 +231,8 @@ static void *worker(void *data)
 		pthread_mutex_lock(&x->mu);
 		if (x->n_done < OP_MAX)
 			x->done[x->n_done++] = o;
+		if (x->notify)
+			x->notify(x->notify_data);
 	}
 	pthread_mutex_unlock(&x->mu);
 	return NULL;
@@ -345,6 +349,14 @@ void ha_exec_block_starts(struct ha_exec *x, bool blocked)
 {
 	pthread_mutex_lock(&x->mu);
 	x->blocked = blocked;
+	pthread_mutex_unlock(&x->mu);
+}
+
+void ha_exec_set_notify(struct ha_exec *x, void (*fn)(void *), void *userdata)
+{
+	pthread_mutex_lock(&x->mu);
+	x->notify = fn;
+	x->notify_data = userdata;
 	pthread_mutex_unlock(&x->mu);
 }
 

@@ -31,5 +31,7 @@ extern const struct ha_lrm_ops ha_exec_ops;
 
 /* Starts are refused (-ENODEV) while BLOCKED: no working self-fencing. */
 void ha_exec_block_starts(struct ha_exec *x, bool blocked);
+/* FN(USERDATA) from the worker thread each time an operation finished. */
+void ha_exec_set_notify(struct ha_exec *x, void (*fn)(void *), void *userdata);
 /* Hand finished operations to LRM. */
 void ha_exec_poll(struct ha_exec *x, struct ha_lrm *lrm);

@@ -127,6 +127,11 @@ int ha_fence_run(struct ha_fence *f, const struct ha_fence_agent *agent,
 	return 0;
 }
 
+bool ha_fence_busy(const struct ha_fence *f)
+{
+	return f && f->n_kids > 0;
+}
+
 void ha_fence_poll(struct ha_fence *f, uint64_t now_ms,
 		   void (*done)(void *, const char *, bool), void *userdata)
 {

@@ -22,6 +22,8 @@ void ha_fence_free(struct ha_fence *f);
 /* Start AGENT (at NOW_MS). -errno when it cannot be started (a failure). */
 int ha_fence_run(struct ha_fence *f, const struct ha_fence_agent *agent,
 		 uint64_t now_ms);
+/* Agents are running: the loop polls for them often. */
+bool ha_fence_busy(const struct ha_fence *f);
 /* Collect finished (or timed-out) agents: DONE(USERDATA, NODE, OK). */
 void ha_fence_poll(struct ha_fence *f, uint64_t now_ms,
 		   void (*done)(void *, const char *, bool), void *userdata);

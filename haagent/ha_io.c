@@ -1,7 +1,8 @@
 /*
  * The HA daemon's reads of the cluster (see ha_io.h). Blocking calls on
  * the daemon's own clusterd connection, a handful per round: members, the
- * four files, the guest directories and the status store.
+ * four files, the guest directories only when the tree changed
+ * (ha_locate.c), and the status store.
  */
 #include "ha_io.h"
 #include "ha_config.h"
@@ -17,7 +18,8 @@
 static const char *const files[4] = {"ha/resources.cfg", "ha/rules.cfg",
 				     "ha/settings.cfg", "ha/fence.cfg"};
 
-int ha_io_view(struct ipc_client *c, struct ha_view *view, bool *ready)
+int ha_io_view(struct ipc_client *c, struct ha_view *view, bool *ready,
+	       uint64_t *version)
 {
 	Clusterd__Reply *reply = NULL;
 	char msg[CDCALL_MSG];
@@ -36,6 +38,7 @@ int ha_io_view(struct ipc_client *c, struct ha_view *view, bool *ready)
 		view->member[view->n_nodes++] = m->online;
 	}
 	*ready = reply->members->quorate && reply->members->synced;
+	*version = reply->members->tree_version;
 	view->quorate = *ready;
 	ipc_client_reply_free(reply);
 	return 0;
@@ -51,34 +54,8 @@ static void report_bad(void *userdata, const char *file, unsigned line,
 typedef unsigned (*parse_fn)(struct ha_config *, const char *,
 			     const struct ha_cfg_src *);
 
-/* Where each resource's configuration lives: nodes/N/qemu|lxc/ID.conf. */
-static void locate(struct ipc_client *c, struct ha_config *cfg)
-{
-	char **nodes = NULL, msg[CDCALL_MSG];
-	size_t n = 0;
-
-	if (cdcall_list(c, "nodes", &nodes, &n, msg) < 0)
-		return;
-	for (size_t i = 0; i < cfg->n_res; i++) {
-		struct ha_resource *res = &cfg->res[i];
-		const char *type =
-		    strncmp(res->sid, "vm:", 3) == 0 ? "qemu" : "lxc";
-
-		for (size_t k = 0; k < n; k++) {
-			_cleanup_free_ char *t = NULL;
-			char path[300];
-
-			snprintf(path, sizeof(path), "nodes/%s/%s/%s.conf",
-				 nodes[k], type, res->sid + 3);
-			if (cdcall_get(c, path, &t, msg) == 0)
-				ha_name_copy(res->node, nodes[k]);
-		}
-	}
-	cdcall_names_free(nodes, n);
-}
-
 int ha_io_config(struct ipc_client *c, char *texts[4], struct ha_config *cfg,
-		 bool *changed)
+		 bool *changed, struct ha_locate *loc, uint64_t version)
 {
 	static const parse_fn parse[4] = {
 	    ha_config_parse_resources, ha_config_parse_rules,
@@ -114,8 +91,7 @@ int ha_io_config(struct ipc_client *c, char *texts[4], struct ha_config *cfg,
 			parse[i](cfg, texts[i], &src);
 	}
 	ha_io_texts_free(now);
-	locate(c, cfg);
-	return 0;
+	return ha_locate(c, loc, version, cfg) < 0 ? -EIO : 0;
 }
 
 void ha_io_texts_free(char *texts[4])
@@ -134,6 +110,23 @@ static bool in_view(const struct ha_view *view, const char *node)
 	return false;
 }
 
+static void forget(const struct ha_view *view, struct ha_crm *crm)
+{
+	const struct ha_status *st = ha_crm_status(crm);
+
+	for (size_t i = 0; i < view->n_nodes; i++)
+		if (!view->member[i])
+			ha_crm_forget(crm, view->nodes[i], false);
+	for (size_t i = 0; i < st->n_node; i++) {
+		bool listed = false;
+
+		for (size_t k = 0; k < view->n_nodes && !listed; k++)
+			listed = strcmp(view->nodes[k], st->node[i].name) == 0;
+		if (!listed)
+			ha_crm_forget(crm, st->node[i].name, true);
+	}
+}
+
 int ha_io_reports(struct ipc_client *c, const struct ha_view *view,
 		  struct ha_crm *crm)
 {
@@ -141,6 +134,7 @@ int ha_io_reports(struct ipc_client *c, const struct ha_view *view,
 	char msg[CDCALL_MSG];
 	int r = cdcall_status_list(c, &reply, msg);
 
+	forget(view, crm);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < reply->status_list->n_entries; i++) {

@@ -239,9 +239,24 @@ static void execute(struct ha_lrm *lrm, const struct ha_svc_status *s,
 		req && s->target[0] ? " to " : "", req ? s->target : "");
 }
 
+/* The CRM decides: when it applied a stopping policy (freeze, failover)
+ * to this node, the guests here stop, whatever policy this LRM read. */
+static void follow_crm(struct ha_lrm *lrm)
+{
+	const struct ha_node_status *n = ha_status_node(&lrm->st, lrm->self);
+
+	if (lrm->rep.mode != HA_LRM_SHUTDOWN || lrm->stop_guests || !n ||
+	    n->state != HA_NODE_SHUTDOWN)
+		return;
+	lrm->stop_guests = true;
+	lrm_log(lrm, "the CRM applied a stopping policy: stopping guests");
+}
+
 static void run_requests(struct ha_lrm *lrm)
 {
 	bool down = lrm->rep.mode != HA_LRM_ACTIVE;
+
+	follow_crm(lrm);
 
 	for (size_t i = 0; i < lrm->st.n_svc; i++) {
 		const struct ha_svc_status *s = &lrm->st.svc[i];
@@ -296,7 +311,9 @@ void ha_lrm_tick(struct ha_lrm *lrm, uint64_t now_ms)
 		lrm->lost_logged = true;
 		return;
 	}
-	if (!lrm->have_status) {
+	/* Shutting down without any manager_status: no CRM ever gave this
+	 * node anything, so nothing holds the shutdown up. */
+	if (!lrm->have_status && lrm->rep.mode == HA_LRM_ACTIVE) {
 		publish(lrm);
 		return;
 	}

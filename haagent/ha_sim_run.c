@@ -30,8 +30,12 @@ static void run_agents(struct ha_sim *sim)
 		if (!n->crm || !n->lock)
 			continue;
 		ha_crm_set_config(n->crm, &sim->cfg);
+		/* As in clusterd's status store: the reports of the
+		 * members, none of the others. */
 		for (size_t j = 0; j < sim->n_node; j++)
-			if (n->view.member[j] && sim->node[j].has_store)
+			if (!n->view.member[j])
+				ha_crm_forget(n->crm, sim->node[j].name, false);
+			else if (sim->node[j].has_store)
 				ha_crm_lrm_report(n->crm, &sim->node[j].store);
 		ha_crm_round(n->crm, sim->now);
 	}

@@ -19,15 +19,25 @@ haagent_libhaagent_la_SOURCES = \
 	haagent/migration_tls.c haagent/migration_tls.h \
 	haagent/ha_daemon.c haagent/ha_daemon.h haagent/ha_io.c haagent/ha_io.h \
 	haagent/ha_exec.c haagent/ha_exec.h haagent/ha_fence.c haagent/ha_fence.h \
-	haagent/ha_watchdog.c haagent/ha_watchdog.h
+	haagent/ha_watchdog.c haagent/ha_watchdog.h \
+	haagent/ha_shutdown.c haagent/ha_shutdown.h \
+	haagent/ha_watch.c haagent/ha_watch.h \
+	haagent/ha_locate.c haagent/ha_locate.h
 haagent_libhaagent_la_CPPFLAGS = $(AM_CPPFLAGS) -DBACKENDDIR='"$(backenddir)"'
 haagent_libhaagent_la_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS) -pthread
 haagent_libhaagent_la_LIBADD = haagent/libbackend.la -ldl -lpthread
 $(haagent_libhaagent_la_OBJECTS): proto/clusterd.pb-c.h
 
+# How long stopping haagent may take to carry out the HA shutdown policy
+# (haagent.conf shutdown_timeout), and the unit's TimeoutStopSec
+# (data/haagent.service.in): a little more.
+HA_SHUTDOWN_TIMEOUT_S = 170
+HA_STOP_TIMEOUT_S = 180
+
 sbin_PROGRAMS += haagent/haagent
 haagent_haagent_SOURCES = haagent/main.c
-haagent_haagent_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS)
+haagent_haagent_CFLAGS = $(AM_CFLAGS) $(PROTOBUF_C_CFLAGS) \
+	-DHA_SHUTDOWN_TIMEOUT_S=$(HA_SHUTDOWN_TIMEOUT_S)
 haagent_haagent_LDADD = haagent/libhaagent.la haagent/libhacore.la lib/libcdcommon.la \
 	proto/libcdproto.la $(QB_LIBS) $(PROTOBUF_C_LIBS) $(JSON_LIBS) -lpthread
 

@@ -41,6 +41,7 @@ struct haagent_settings {
 	char watchdog_file[1024];
 	char fence_agent_dir[256];
 	unsigned fence_timeout;
+	unsigned shutdown_timeout;
 };
 
 static struct haagent_settings settings = {
@@ -54,10 +55,24 @@ static struct haagent_settings settings = {
     .watchdog_device = "/dev/watchdog",
     .fence_agent_dir = "/usr/sbin",
     .fence_timeout = 60,
+    .shutdown_timeout = HA_SHUTDOWN_TIMEOUT_S,
 };
 static struct lrm *lrm;
 static struct agent *agent;
 static struct ha_daemon *ha;
+
+static int seconds(const char *key, const char *value, unsigned line,
+		   struct kvconf_error *err, unsigned *out)
+{
+	char *end;
+	unsigned long v = strtoul(value, &end, 10);
+
+	if (end == value || *end || v == 0 || v > 3600)
+		return kvconf_fail(err, line, "%s must be 1..3600 seconds",
+				   key);
+	*out = (unsigned)v;
+	return 0;
+}
 
 static int apply_key(const char *key, const char *value, unsigned line,
 		     struct kvconf_error *err, void *userdata)
@@ -83,21 +98,19 @@ static int apply_key(const char *key, const char *value, unsigned line,
 	};
 
 	if (strcmp(key, "ha") == 0) {
-		if (parse_bool(value, &((struct haagent_settings *)userdata)->ha) < 0)
+		if (parse_bool(value,
+			       &((struct haagent_settings *)userdata)->ha) < 0)
 			return kvconf_fail(err, line, "ha must be yes or no");
 		return 0;
 	}
-	if (strcmp(key, "fence_timeout") == 0) {
-		unsigned *t = &((struct haagent_settings *)userdata)->fence_timeout;
-		char *end;
-		unsigned long v = strtoul(value, &end, 10);
-
-		if (end == value || *end || v == 0 || v > 3600)
-			return kvconf_fail(err, line,
-					   "fence_timeout must be 1..3600 seconds");
-		*t = (unsigned)v;
-		return 0;
-	}
+	if (strcmp(key, "fence_timeout") == 0)
+		return seconds(
+		    key, value, line, err,
+		    &((struct haagent_settings *)userdata)->fence_timeout);
+	if (strcmp(key, "shutdown_timeout") == 0)
+		return seconds(
+		    key, value, line, err,
+		    &((struct haagent_settings *)userdata)->shutdown_timeout);
 	if (strcmp(key, "migration_tls") == 0) {
 		bool *b = &((struct haagent_settings *)userdata)->migration_tls;
 
@@ -133,8 +146,8 @@ static int start_ha(void)
 				       "watchdog must be linux, test or none, "
 				       "not '%s'",
 				       settings.watchdog);
-	log_info("HA: watchdog %s%s%s, fence agents from %s",
-		 settings.watchdog, cfg.watchdog_path[0] ? " " : "",
+	log_info("HA: watchdog %s%s%s, fence agents from %s", settings.watchdog,
+		 cfg.watchdog_path[0] ? " " : "",
 		 kind == HA_WD_NONE ? "" : cfg.watchdog_path, cfg.fence_dir);
 	return ha_daemon_start(&cfg, &ha);
 }
@@ -167,6 +180,16 @@ static int haagent_start(qb_loop_t *loop, const struct daemon_options *opts)
 
 static void haagent_stop(void)
 {
+	char msg[64];
+
+	if (ha) {
+		/* systemd waits that long (and the unit's TimeoutStopSec,
+		 * HA_STOP_TIMEOUT_S, covers the default) */
+		snprintf(msg, sizeof(msg), "EXTEND_TIMEOUT_USEC=%llu",
+			 (settings.shutdown_timeout + 10) * 1000000ULL);
+		daemon_notify(msg);
+		ha_daemon_shutdown(ha, settings.shutdown_timeout * 1000ULL);
+	}
 	ha_daemon_stop(ha);
 	agent_stop(agent);
 	lrm_free(lrm);

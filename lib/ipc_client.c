@@ -388,6 +388,14 @@ int ipc_client_next_event(struct ipc_client *c, int timeout_ms,
 	return 0;
 }
 
+int ipc_client_event_fd(struct ipc_client *c)
+{
+	int32_t fd = -1;
+	int32_t r = qb_ipcc_fd_get(c->conn, &fd);
+
+	return r < 0 ? r : fd;
+}
+
 void ipc_client_set_event_hook(struct ipc_client *c, ipc_client_event_hook fn,
 			       void *userdata)
 {

@@ -67,6 +67,10 @@ void ipc_client_reply_free(Clusterd__Reply *reply);
 int ipc_client_next_event(struct ipc_client *c, int timeout_ms,
 			  Clusterd__Event **event);
 void ipc_client_event_free(Clusterd__Event *event);
+/* A descriptor that polls readable when an event is waiting (then
+ * ipc_client_next_event with timeout 0 takes it), or -errno. Valid until
+ * the connection is freed. */
+int ipc_client_event_fd(struct ipc_client *c);
 
 /* While a call waits for its reply, pass every event that arrives to FN
  * (the event is freed after FN returns); NULL stops it. For events that

@@ -40,6 +40,7 @@
 #                        tests/harness/starter.sh)
 #   h_kill_clusterd I    kill -9 node I's clusterd (restart: h_service_clusterd I)
 #   h_service_haagent I  start haagent on node I (config: NODEDIR/haagent.conf)
+#   h_haagent_pid I      PID of node I's haagent (not of its LXC monitors)
 #   h_tree_id I          "quorate=Q synced=S version=V checksum=C" of node I
 #   h_clusterd_ready I   node I's clusterd is quorate and synced
 #   h_converged I...     those nodes are synced with identical trees
@@ -266,6 +267,14 @@ h_service_haagent() {
 		echo 'watchdog: none' >>"$dir/haagent.conf"
 	CLUSTERD_BACKEND_DIR=${CLUSTERD_BACKEND_DIR:-${top_builddir:-.}/haagent/backends/.libs} \
 		h_spawn "$1" haagent "$H_HAAGENT" -f -c "$dir/haagent.conf"
+}
+
+# haagent itself (an LXC monitor is a fork of it with another cmdline).
+h_haagent_pid() {
+	ip netns pids "$(h_ns "$1")" | while read -r p; do
+		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null |
+			grep -q "^$H_HAAGENT " && echo "$p"
+	done
 }
 
 # Run clusterctl on node I. Services it starts or stops go through the

@@ -45,10 +45,6 @@ qmp_state() { # NODE ID: the state QMP reports on that node
 	h_run "$1" "$top_builddir/tests/tools/cd-backend" -s "$S" qemu \
 		"$H_DIR/q.conf" "$2" status | sed -n 's/^state=\([a-z]*\) .*/\1/p'
 }
-# haagent itself (an LXC monitor is a fork of it with another cmdline).
-haagent_pid() { ip netns pids "$(h_ns "$1")" | while read -r p; do
-	tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q "^$H_HAAGENT " &&
-		echo "$p"; done; }
 in_tree() { h_ctl 1 config stat "$1" >/dev/null 2>&1; }
 
 # ------------------------------------------------------------ create
@@ -96,7 +92,7 @@ echo "$out" | grep -q 'use --online' || h_fail "without --online: $out"
 
 # ------------------------------------- target powered off mid-migration
 # A slow migration (n1's backend limited to 32 KiB/s) to power n2 off in.
-pid=$(haagent_pid 1)
+pid=$(h_haagent_pid 1)
 kill "$pid"
 h_wait 10 test ! -e "/proc/$pid" || h_fail "haagent on n1 does not stop"
 printf 'backend_options: max-bandwidth=32K\n' >>"$(h_nodedir 1)/haagent.conf"
@@ -162,7 +158,7 @@ g list | grep -q '^ *100 *qemu *n1 *running' || h_fail "list text: $(g list)"
 g config 100 | grep -q '^memory: 64$' || h_fail "config 100"
 
 # No agent on n3: a clear error, and list shows its guest as unknown.
-pid=$(haagent_pid 3)
+pid=$(h_haagent_pid 3)
 kill "$pid"
 h_wait 10 test ! -e "/proc/$pid" || h_fail "haagent on n3 does not stop"
 out=$(g status 200 2>&1) && h_fail "status without an agent"

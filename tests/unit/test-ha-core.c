@@ -24,6 +24,7 @@
 #include "ha_lrm.h"
 #include "ha_place.h"
 #include "ha_report.h"
+#include "ha_shutdown.h"
 #include "ha_status.h"
 
 /* ---- placement ------------------------------------------------------ */
@@ -289,6 +290,83 @@ static void crm_agent_retries(void **state)
 	ha_crm_free(crm);
 }
 
+/* An LRM that finished its shutdown before the CRM saw it begin (the
+ * report went SHUTDOWN -> DONE between two CRM rounds): the policy still
+ * applies. */
+static void crm_shutdown_seen_late(void **state)
+{
+	struct ha_crm *crm = crm_setup("vm:101 node=n3", true);
+	struct ha_lrm_report r = {.node = "n3", .mode = HA_LRM_DONE};
+
+	report(crm, "n3", "vm:101", svc(crm, "vm:101")->req, 0);
+	cfg.settings.shutdown_policy = HA_SHUTDOWN_FREEZE;
+	ha_crm_set_config(crm, &cfg);
+	ha_crm_lrm_report(crm, &r);
+	ha_crm_round(crm, 100);
+	assert_int_equal(svc(crm, "vm:101")->state, HA_SVC_FREEZE);
+	assert_string_equal(svc(crm, "vm:101")->node, "n3");
+	ha_crm_free(crm);
+}
+
+static const struct ha_node_status *node_st(struct ha_crm *crm,
+					    const char *name)
+{
+	return ha_status_node((struct ha_status *)ha_crm_status(crm), name);
+}
+
+/* n3 crashed and was fenced; its report left with it. Back in the view,
+ * it is online only once its LRM reports again: the stale report of
+ * before the crash does not count. */
+static void crm_forgets_report_of_departed(void **state)
+{
+	struct ha_crm *crm = crm_setup("vm:101 node=n3", true);
+	uint64_t wait = HA_DEFAULT_WATCHDOG_MS + HA_DEFAULT_MARGIN_MS;
+
+	view(crm, true, true, false);
+	ha_crm_forget(crm, "n3", false);
+	ha_crm_round(crm, 1000);
+	assert_int_equal(node_st(crm, "n3")->state, HA_NODE_FENCE);
+	ha_crm_round(crm, 1000 + wait);
+	assert_int_equal(node_st(crm, "n3")->state, HA_NODE_OFFLINE);
+	view(crm, true, true, true);
+	ha_crm_round(crm, 2000 + wait);
+	assert_int_equal(node_st(crm, "n3")->state, HA_NODE_OFFLINE);
+	report(crm, "n3", NULL, 0, 0);
+	ha_crm_round(crm, 3000 + wait);
+	assert_int_equal(node_st(crm, "n3")->state, HA_NODE_ONLINE);
+	ha_crm_free(crm);
+}
+
+/* Forgotten in the round the node leaves: its clean-shutdown report is
+ * read first (no fencing); a node removed from the cluster leaves
+ * manager_status once nothing names it. */
+static void crm_forget_after_departure(void **state)
+{
+	struct ha_crm *crm = crm_setup("vm:101 node=n3", true);
+	struct ha_lrm_report done = {.node = "n3", .mode = HA_LRM_DONE};
+	struct ha_view v = {
+	    .n_nodes = 2, .quorate = true, .member = {true, true}};
+
+	ha_crm_lrm_report(crm, &done);
+	ha_crm_round(crm, 100); /* policy conditional: failover */
+	view(crm, true, true, false);
+	ha_crm_forget(crm, "n3", false);
+	ha_crm_round(crm, 200);
+	assert_int_equal(node_st(crm, "n3")->state, HA_NODE_OFFLINE);
+	assert_non_null(strstr(out.log, "n3 shut down cleanly"));
+	assert_null(strstr(out.log, "fencing"));
+	assert_string_not_equal(svc(crm, "vm:101")->node, "n3");
+	strcpy(v.nodes[0], "n1");
+	strcpy(v.nodes[1], "n2");
+	ha_crm_set_view(crm, &v);
+	ha_crm_forget(crm, "n3", true);
+	ha_crm_round(crm, 300);
+	assert_null(node_st(crm, "n3"));
+	assert_non_null(strstr(out.log, "n3 left the cluster: forgotten"));
+	assert_null(strstr(out.status, "\"n3\""));
+	ha_crm_free(crm);
+}
+
 /* ---- LRM ------------------------------------------------------------ */
 
 struct lrm_out {
@@ -416,6 +494,76 @@ static void lrm_no_quorum_no_pet(void **state)
 	free(json);
 }
 
+/* No CRM ever published a manager_status: nothing holds a shutdown up. */
+static void lrm_shutdown_without_status(void **state)
+{
+	struct ha_lrm *lrm = ha_lrm_new("n1", &lrm_io, NULL);
+
+	memset(&lo, 0, sizeof(lo));
+	ha_lrm_set_quorate(lrm, true);
+	ha_lrm_tick(lrm, 0);
+	assert_int_equal(lo.rep.mode, HA_LRM_ACTIVE);
+	ha_lrm_shutdown(lrm, false, HA_SHUTDOWN_MIGRATE);
+	ha_lrm_tick(lrm, 100);
+	assert_int_equal(lo.rep.mode, HA_LRM_DONE);
+	ha_lrm_free(lrm);
+}
+
+/* The LRM read "migrate" but the CRM applied freeze to its node (their
+ * settings.cfg differed for a moment): the guests stop. */
+static bool running_101(void *ud, const char *sid)
+{
+	return strcmp(sid, "vm:101") == 0;
+}
+
+static void lrm_shutdown_follows_crm(void **state)
+{
+	static const struct ha_lrm_ops ops_running = {op_start, op_stop,
+						      op_migrate, running_101};
+	struct ha_lrm_io io = lrm_io;
+	struct ha_lrm *lrm;
+	char *json;
+
+	memset(&lo, 0, sizeof(lo));
+	three_nodes();
+	put("vm:101", "n1", HA_SVC_STARTED);
+	st.svc[0].req = 5;
+	json = ha_status_to_json(&st);
+	io.ops = &ops_running;
+	lrm = ha_lrm_new("n1", &io, NULL);
+	ha_lrm_set_quorate(lrm, true);
+	ha_lrm_set_status(lrm, json);
+	ha_lrm_shutdown(lrm, false, HA_SHUTDOWN_MIGRATE);
+	lo.calls[0] = '\0';
+	ha_lrm_tick(lrm, 0);
+	assert_null(strstr(lo.calls, "stop;")); /* waits for the CRM */
+	free(json);
+	st.node[0].state = HA_NODE_SHUTDOWN;
+	st.svc[0].state = HA_SVC_FREEZE;
+	json = ha_status_to_json(&st);
+	ha_lrm_set_status(lrm, json);
+	ha_lrm_tick(lrm, 100);
+	assert_non_null(strstr(lo.calls, "stop;"));
+	ha_lrm_free(lrm);
+	free(json);
+}
+
+/* "systemctl list-jobs --no-legend" while the node reboots or not. */
+static void shutdown_reboot_probe(void **state)
+{
+	assert_true(
+	    ha_shutdown_jobs_reboot("  1 shutdown.target start waiting\n"
+				    "  3 reboot.target   start waiting\n"));
+	assert_true(ha_shutdown_jobs_reboot("\xe2\x97\x8f 7 kexec.target "
+					    "start running\n"));
+	assert_false(
+	    ha_shutdown_jobs_reboot("  1 shutdown.target start waiting\n"
+				    "  2 poweroff.target start waiting\n"));
+	assert_false(ha_shutdown_jobs_reboot("  3 reboot.target stop waiting"));
+	assert_false(ha_shutdown_jobs_reboot(""));
+	assert_false(ha_shutdown_jobs_reboot(NULL));
+}
+
 /* ---- LRM report JSON ------------------------------------------------ */
 
 static void report_json_round_trip(void **state)
@@ -461,9 +609,15 @@ int main(void)
 	    cmocka_unit_test(crm_without_lock_decides_nothing),
 	    cmocka_unit_test(crm_restart_relocate_error),
 	    cmocka_unit_test(crm_agent_retries),
+	    cmocka_unit_test(crm_shutdown_seen_late),
+	    cmocka_unit_test(crm_forgets_report_of_departed),
+	    cmocka_unit_test(crm_forget_after_departure),
 	    cmocka_unit_test(lrm_arms_before_start_runs_once),
 	    cmocka_unit_test(lrm_keeps_last_good_status),
 	    cmocka_unit_test(lrm_no_quorum_no_pet),
+	    cmocka_unit_test(lrm_shutdown_without_status),
+	    cmocka_unit_test(lrm_shutdown_follows_crm),
+	    cmocka_unit_test(shutdown_reboot_probe),
 	    cmocka_unit_test(report_json_round_trip),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);

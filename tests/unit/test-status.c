@@ -240,6 +240,42 @@ static void large_snapshot_in_parts(void **state)
 	stop();
 }
 
+/* Observers hear of every applied change, on every member: the key set
+ * or deleted, and NULL for a node's snapshot after a view change. */
+static char seen[SIM_MAX_NODES][256];
+
+static void observe(uint32_t nodeid, const char *key, void *userdata)
+{
+	int i = (int)(intptr_t)userdata;
+	char one[64];
+
+	snprintf(one, sizeof(one), "%u:%s;", nodeid, key ? key : "*");
+	strncat(seen[i], one, sizeof(seen[i]) - strlen(seen[i]) - 1);
+}
+
+static void observers_see_changes(void **state)
+{
+	start(3);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(
+		    status_add_observer(ST[i], observe, (void *)(intptr_t)i),
+		    0);
+		seen[i][0] = '\0';
+	}
+	assert_int_equal(set(0, "ha/lrm", "x"), 0);
+	assert_int_equal(set(2, "ha/lrm", ""), 0);
+	for (int i = 0; i < 3; i++)
+		assert_string_equal(seen[i], "1:ha/lrm;3:ha/lrm;");
+	seen[0][0] = '\0';
+	S->nodes[2].partition = 1;
+	sim_views();
+	assert_non_null(strstr(seen[0], "1:*;")); /* n1's own snapshot */
+	for (int k = 1; k < STATUS_MAX_OBSERVERS; k++)
+		assert_int_equal(status_add_observer(ST[0], observe, NULL), 0);
+	assert_int_equal(status_add_observer(ST[0], observe, NULL), -ENOSPC);
+	stop();
+}
+
 static void limits(void **state)
 {
 	static char big[STATUS_VALUE_MAX + 2];
@@ -304,6 +340,7 @@ int main(void)
 	    cmocka_unit_test(departed_entries_dropped_and_resent),
 	    cmocka_unit_test(in_flight_change_survives_snapshot),
 	    cmocka_unit_test(large_snapshot_in_parts),
+	    cmocka_unit_test(observers_see_changes),
 	    cmocka_unit_test(limits),
 	    cmocka_unit_test(malformed_update_dropped),
 	};
