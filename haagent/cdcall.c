@@ -172,11 +172,12 @@ int cdcall_try_lock(struct ipc_client *c, const char *name, char *msg)
 	return done(&conn, cd_try_lock(&conn, name), msg);
 }
 
-int cdcall_watch(struct ipc_client *c, const char *prefix, char *msg)
+int cdcall_watch(struct ipc_client *c, const char *prefix,
+		 const char *status_key, char *msg)
 {
 	struct cd_conn conn = conn_of(c);
 
-	return done(&conn, cd_watch(&conn, prefix), msg);
+	return done(&conn, cd_watch(&conn, prefix, status_key), msg);
 }
 
 int cdcall_status_set(struct ipc_client *c, const char *key, const char *value,

@@ -37,8 +37,10 @@ int cdcall_put(struct ipc_client *c, const char *path, const char *data,
 int cdcall_members(struct ipc_client *c, Clusterd__Reply **reply, char *msg);
 /* Take lock NAME for this connection without waiting (-EBUSY: held). */
 int cdcall_try_lock(struct ipc_client *c, const char *name, char *msg);
-/* Subscribe C to tree events under PREFIX and to membership events. */
-int cdcall_watch(struct ipc_client *c, const char *prefix, char *msg);
+/* Subscribe C to tree events under PREFIX, membership events and status
+ * events of STATUS_KEY (see cd_watch). */
+int cdcall_watch(struct ipc_client *c, const char *prefix,
+		 const char *status_key, char *msg);
 /* This node's status entry KEY; every node's entries. */
 int cdcall_status_set(struct ipc_client *c, const char *key, const char *value,
 		      char *msg);

@@ -81,23 +81,9 @@ void ha_watch_kick(struct ha_watch *hw)
 
 static int subscribe(struct ipc_client *w)
 {
-	Clusterd__Request req = CLUSTERD__REQUEST__INIT;
-	Clusterd__WatchRequest wr = CLUSTERD__WATCH_REQUEST__INIT;
-	Clusterd__Reply *reply = NULL;
-	int r;
+	char msg[CDCALL_MSG];
 
-	wr.prefix = (char *)"ha";
-	wr.tree = true;
-	wr.membership = true;
-	wr.status = true;
-	wr.status_key = (char *)HA_REPORT_KEY;
-	req.op_case = CLUSTERD__REQUEST__OP_WATCH;
-	req.watch = &wr;
-	r = ipc_client_call(w, &req, CDCALL_TIMEOUT_MS, &reply);
-	if (r == 0 && reply->errno_code)
-		r = -(int)reply->errno_code;
-	ipc_client_reply_free(reply);
-	return r;
+	return cdcall_watch(w, "ha", HA_REPORT_KEY, msg);
 }
 
 static void schedule_open(struct ha_watch *hw, uint64_t ms);

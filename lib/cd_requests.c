@@ -304,7 +304,7 @@ int cd_try_lock(struct cd_conn *c, const char *name)
 	return cd_call_simple(c, &req);
 }
 
-int cd_watch(struct cd_conn *c, const char *prefix)
+int cd_watch(struct cd_conn *c, const char *prefix, const char *status_key)
 {
 	Clusterd__WatchRequest w = CLUSTERD__WATCH_REQUEST__INIT;
 	Clusterd__Request req = CD_REQUEST(WATCH, watch, &w);
@@ -312,6 +312,8 @@ int cd_watch(struct cd_conn *c, const char *prefix)
 	w.prefix = (char *)prefix;
 	w.tree = true;
 	w.membership = true;
+	w.status = status_key != NULL;
+	w.status_key = (char *)(status_key ? status_key : "");
 	return cd_call_simple(c, &req);
 }
 

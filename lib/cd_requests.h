@@ -113,8 +113,10 @@ int cd_node_request(struct cd_conn *c, const char *node,
 
 /* Take lock NAME for this connection without waiting (-EBUSY: held). */
 int cd_try_lock(struct cd_conn *c, const char *name);
-/* Subscribe to tree events under PREFIX and to membership events. */
-int cd_watch(struct cd_conn *c, const char *prefix);
+/* Subscribe to tree events under PREFIX and to membership events, and,
+ * unless STATUS_KEY is NULL, to node status store events of that key
+ * ("" for every key). */
+int cd_watch(struct cd_conn *c, const char *prefix, const char *status_key);
 /* Set this node's status entry KEY. */
 int cd_status_set(struct cd_conn *c, const char *key, const char *value);
 /* Every node's status entries: *REPLY's status_list (free the reply). */

@@ -298,10 +298,12 @@ static void locks_watches_status(void **state)
 	assert_int_equal(cd_try_lock(&c, "ha/manager"), -EBUSY);
 	assert_string_equal(f->seen[0]->lock->name, "ha/manager");
 	assert_true(f->seen[0]->lock->try_lock);
-	assert_int_equal(cd_watch(&c, "ha"), 0);
+	assert_int_equal(cd_watch(&c, "ha", "ha/lrm"), 0);
 	assert_string_equal(f->seen[1]->watch->prefix, "ha");
 	assert_true(f->seen[1]->watch->tree);
 	assert_true(f->seen[1]->watch->membership);
+	assert_true(f->seen[1]->watch->status);
+	assert_string_equal(f->seen[1]->watch->status_key, "ha/lrm");
 	assert_int_equal(cd_status_set(&c, "ha", "{}"), 0);
 	assert_string_equal(f->seen[2]->status_set->key, "ha");
 	assert_int_equal(f->seen[2]->status_set->value.len, 2);
