@@ -14,11 +14,8 @@
 set -u
 ctl=$top_builddir/cli/clusterctl
 man=$top_srcdir/docs/man/clusterctl.8
-bc=/usr/share/bash-completion/bash_completion
 command -v groff >/dev/null || { echo "SKIP: no groff"; exit 77; }
-[ -r "$bc" ] || { echo "SKIP: no $bc"; exit 77; }
-. "$bc"
-. "$top_srcdir/data/clusterctl.bash-completion" || exit 99
+. "$top_srcdir/tests/integration/completion.sh.inc"
 
 fails=0
 fail() {
@@ -33,23 +30,6 @@ synopsis=$(sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' <<<"$page" | sed 's/ | /|/g' |
 	sed -n 's/^ *clusterctl \[options\] //p')
 # Item tags under COMMANDS: the lines indented by exactly 7 columns.
 tags=$(sed -n '/^COMMANDS/,/^OPTIONS/p' <<<"$page" | grep -E '^ {7}[^ ]')
-
-# complete "WORDS": what the completion offers for the last word.
-complete_words() {
-	read -r -a COMP_WORDS <<<"$1"
-	[ "${1: -1}" = " " ] && COMP_WORDS+=("")
-	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
-	COMP_LINE=$1
-	COMP_POINT=${#COMP_LINE}
-	COMPREPLY=()
-	_clusterctl 2>/dev/null
-	printf '%s\n' "${COMPREPLY[@]}"
-}
-
-# in_alternatives WORD "a|b|c": WORD is one of them.
-in_alternatives() {
-	[[ "|$2|" == *"|$1|"* ]]
-}
 
 # The subcommands of group CMD in the code.
 code_subcommands() {
@@ -88,19 +68,19 @@ check_command() {
 		awk -v c="$1" '{ split($1, a, "|"); for (i in a) if (a[i] == c) f = 1 } END { exit !f }' \
 			<<<"$synopsis" || fail "clusterctl(8) SYNOPSIS lacks $1"
 		grep -q -E "^ {7}$1( |$)" <<<"$tags" || fail "clusterctl(8) COMMANDS lacks $1"
-		complete_words "clusterctl " | grep -q -x -- "$1" ||
+		cd_complete "clusterctl " | grep -q -x -- "$1" ||
 			fail "the completion does not offer $1"
 	else
 		awk -v c="$1" -v s="$2" '$1 == c { split($2, a, "|"); for (i in a) if (a[i] == s) f = 1 }
 			END { exit !f }' <<<"$synopsis" || fail "clusterctl(8) SYNOPSIS lacks $what"
 		grep -q -E "(^ {7}|, )$1 ([a-z-]+\|)*$2(\||,| |$)" <<<"$tags" ||
 			fail "clusterctl(8) COMMANDS lacks $what"
-		complete_words "clusterctl $1 " | grep -q -x -- "$2" ||
+		cd_complete "clusterctl $1 " | grep -q -x -- "$2" ||
 			fail "the completion does not offer $2 after $1"
 	fi
 	options=$(help_options "$help")
 	for opt in $options; do
-		complete_words "clusterctl $what --" | grep -q -x -- "$opt" ||
+		cd_complete "clusterctl $what --" | grep -q -x -- "$opt" ||
 			fail "the completion does not offer $opt for $what"
 		grep -q -- "$opt" <<<"$page" || fail "clusterctl(8) does not name $opt ($what)"
 	done

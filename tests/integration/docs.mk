@@ -2,4 +2,4 @@
 # and the bash completion name the same commands and options
 # (tests/integration/cli-docs.sh).
 TESTS += tests/integration/cli-docs.sh
-EXTRA_DIST += tests/integration/cli-docs.sh
+EXTRA_DIST += tests/integration/cli-docs.sh tests/integration/completion.sh.inc
