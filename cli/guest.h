@@ -40,6 +40,13 @@ int guest_node_call(struct cli_ctx *ctx, const char *node,
 extern const char cli_help_guest[];
 extern const char cli_help_guest_create[];
 extern const char cli_help_guest_migrate[];
+extern const char cli_help_guest_start[];
+extern const char cli_help_guest_shutdown[];
+extern const char cli_help_guest_stop[];
+extern const char cli_help_guest_status[];
+extern const char cli_help_guest_destroy[];
+extern const char cli_help_guest_list[];
+extern const char cli_help_guest_config[];
 
 /* Output (guest_output.c). */
 /* Progress streamed during a call (ctx->on_event): PRINTED lines so far. */

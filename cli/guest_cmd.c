@@ -362,21 +362,43 @@ static const struct {
 	const char *help;
 } commands[] = {
     {"create", CLUSTERD__GUEST_OP__GUEST_OP_CREATE, cli_help_guest_create},
-    {"destroy", CLUSTERD__GUEST_OP__GUEST_OP_DESTROY, cli_help_guest},
-    {"start", CLUSTERD__GUEST_OP__GUEST_OP_START, cli_help_guest},
-    {"shutdown", CLUSTERD__GUEST_OP__GUEST_OP_SHUTDOWN, cli_help_guest},
-    {"stop", CLUSTERD__GUEST_OP__GUEST_OP_STOP, cli_help_guest},
-    {"status", CLUSTERD__GUEST_OP__GUEST_OP_STATUS, cli_help_guest},
-    {"list", CLUSTERD__GUEST_OP__GUEST_OP_LIST, cli_help_guest},
-    {"config", CLUSTERD__GUEST_OP__GUEST_OP_NONE, cli_help_guest},
+    {"destroy", CLUSTERD__GUEST_OP__GUEST_OP_DESTROY, cli_help_guest_destroy},
+    {"start", CLUSTERD__GUEST_OP__GUEST_OP_START, cli_help_guest_start},
+    {"shutdown", CLUSTERD__GUEST_OP__GUEST_OP_SHUTDOWN,
+     cli_help_guest_shutdown},
+    {"stop", CLUSTERD__GUEST_OP__GUEST_OP_STOP, cli_help_guest_stop},
+    {"status", CLUSTERD__GUEST_OP__GUEST_OP_STATUS, cli_help_guest_status},
+    {"list", CLUSTERD__GUEST_OP__GUEST_OP_LIST, cli_help_guest_list},
+    {"config", CLUSTERD__GUEST_OP__GUEST_OP_NONE, cli_help_guest_config},
     {"migrate", CLUSTERD__GUEST_OP__GUEST_OP_MIGRATE, cli_help_guest_migrate},
 };
+
+/* An option the command does not take is a usage error, not ignored. */
+static int check_options(struct cli_ctx *ctx, size_t c,
+			 const struct guest_args *a)
+{
+	Clusterd__GuestOp op = commands[c].op;
+	bool create = op == CLUSTERD__GUEST_OP__GUEST_OP_CREATE;
+	bool migrate = op == CLUSTERD__GUEST_OP__GUEST_OP_MIGRATE;
+	const char *bad = !create && a->type		   ? "--type"
+			  : !create && a->file		   ? "--file"
+			  : !create && !migrate && a->node ? "--node"
+			  : !migrate && a->online	   ? "--online"
+							   : NULL;
+
+	if (!bad)
+		return 0;
+	return cli_usage_error(ctx, "guest %s: unknown option '%s'",
+			       commands[c].name, bad);
+}
 
 static int run_command(struct cli_ctx *ctx, size_t c, char **pos, int npos,
 		       const struct guest_args *a)
 {
 	uint32_t id;
 
+	if (check_options(ctx, c, a) < 0)
+		return CLI_EXIT_USAGE;
 	if (commands[c].op == CLUSTERD__GUEST_OP__GUEST_OP_LIST)
 		return npos	      ? cli_usage_error(ctx,
 							"guest list: unexpected "

@@ -9,14 +9,23 @@
 #define GUEST_COMMON                                                           \
 	"Global options (before or after the command):\n"                      \
 	"  -o, --output FORMAT  text (default) or json\n"                      \
-	"      --timeout SECS   wait at most SECS seconds for the "            \
-	"operation;\n"                                                         \
-	"                       for shutdown: the grace period before a\n"     \
-	"                       hard stop (default 60)\n"                      \
+	"      --timeout SECS   wait at most SECS seconds for the operation\n" \
+	"                       (default 120; migrate 600); for shutdown:\n"   \
+	"                       the grace period before a hard stop\n"         \
+	"                       (default 60, the wait 30 s longer)\n"          \
 	"  -h, --help           show this help\n"                              \
+	"  -V, --version        show the version and exit\n"                   \
 	"\n"                                                                   \
 	"Exit status: 0 success, 1 the operation failed (one line on\n"        \
 	"standard error says why), 2 usage error.\n"
+
+/* What every command printing guests prints. */
+#define GUEST_TABLE                                                            \
+	"Prints the guest as a table: ID, TYPE, NODE, STATE (running, "        \
+	"paused,\n"                                                            \
+	"stopped, unknown), PID, UPTIME, MEMORY, CPU (seconds of CPU time),\n" \
+	"RSS and NAME; progress lines go to standard error while it runs.\n"   \
+	"With -o json: {\"guests\": [...], \"progress\": [...]}.\n"
 
 const char cli_help_guest[] =
     "Usage: clusterctl guest COMMAND [OPTIONS] [ID]\n"
@@ -48,12 +57,15 @@ const char cli_help_guest_create[] =
     "nodes/NODE/TYPE/ID.conf (default: this node, type qemu) and have\n"
     "NODE's agent create what it needs (disk images with a size, with\n"
     "qemu-img). The configuration is checked first: a bad line is refused\n"
-    "with its number and reason, an ID in use anywhere is refused.\n"
+    "with its number and reason, an ID in use anywhere is refused, and so\n"
+    "is a configuration NODE cannot run (the file is removed again).\n"
+    "The configuration is KEY=VALUE arguments, or --file FILE ('-' for\n"
+    "standard input) in the file's own 'key: value' lines.\n"
     "\n"
     "QEMU keys: name, memory (MiB, or 512M, 2G), cores, disk0..disk7\n"
     "(FILE[,format=raw|qcow2][,size=SIZE], relative to the shared storage),\n"
-    "net0..net7 (type=user|bridge|none[,bridge=BR][,mac=MAC]), boot (order\n"
-    "of c, d, n), vnc (display number or none).\n"
+    "net0..net7 (type=user|bridge|none[,bridge=BR][,mac=MAC]), boot (order,\n"
+    "up to 4 of a, c, d, n), vnc (display number 0-99, or none).\n"
     "LXC keys: name, memory, cores, rootfs (directory on shared storage with\n"
     "/sbin/init), net0..net7 (type=none|bridge,bridge=BR).\n"
     "\n"
@@ -78,4 +90,77 @@ const char cli_help_guest_migrate[] =
     "Examples:\n"
     "  clusterctl guest migrate 100 --node n2 --online\n"
     "  clusterctl guest migrate 200 --node n3\n"
+    "\n" GUEST_COMMON;
+
+const char cli_help_guest_start[] =
+    "Usage: clusterctl guest start ID\n"
+    "\n"
+    "Start guest ID on the node that owns it (whose directory holds its\n"
+    "configuration), from any node. The configuration is validated against\n"
+    "that node first, as at create. Needs quorum.\n"
+    "\n" GUEST_TABLE "\n"
+    "Example:\n"
+    "  clusterctl guest start 100\n"
+    "\n" GUEST_COMMON;
+
+const char cli_help_guest_shutdown[] =
+    "Usage: clusterctl guest shutdown ID [--timeout SECS]\n"
+    "\n"
+    "Ask guest ID to power down (ACPI for QEMU, the halt signal for LXC),\n"
+    "and stop it hard when it has not after --timeout seconds (default\n"
+    "60). Needs quorum.\n"
+    "\n" GUEST_TABLE "\n"
+    "Example:\n"
+    "  clusterctl guest shutdown 100 --timeout 120\n"
+    "\n" GUEST_COMMON;
+
+const char cli_help_guest_stop[] =
+    "Usage: clusterctl guest stop ID\n"
+    "\n"
+    "Stop guest ID at once, without asking it first (a hard stop). Needs\n"
+    "quorum.\n"
+    "\n" GUEST_TABLE "\n"
+    "Example:\n"
+    "  clusterctl guest stop 100\n"
+    "\n" GUEST_COMMON;
+
+const char cli_help_guest_status[] =
+    "Usage: clusterctl guest status ID\n"
+    "\n"
+    "Show guest ID as its node's agent sees it. Needs no quorum.\n"
+    "\n" GUEST_TABLE "\n"
+    "Example:\n"
+    "  clusterctl -o json guest status 100\n"
+    "\n" GUEST_COMMON;
+
+const char cli_help_guest_destroy[] =
+    "Usage: clusterctl guest destroy ID\n"
+    "\n"
+    "Remove the configuration of guest ID, which must be stopped (else\n"
+    "\"resource busy\"). Its disk images and rootfs stay. Needs quorum.\n"
+    "\n"
+    "Example:\n"
+    "  clusterctl guest destroy 100\n"
+    "\n" GUEST_COMMON;
+
+const char cli_help_guest_list[] =
+    "Usage: clusterctl guest list\n"
+    "\n"
+    "List every guest of the cluster by ID, with the columns of 'guest\n"
+    "status'. A guest whose node does not answer (offline, no haagent) is\n"
+    "listed with state unknown. Each node has --timeout seconds to answer\n"
+    "(default 10). With -o json: {\"guests\": [...], \"progress\": []}.\n"
+    "\n"
+    "Example:\n"
+    "  clusterctl guest list\n"
+    "\n" GUEST_COMMON;
+
+const char cli_help_guest_config[] =
+    "Usage: clusterctl guest config ID\n"
+    "\n"
+    "Print the configuration of guest ID, as stored in the tree. With -o\n"
+    "json: {\"id\", \"type\", \"node\", \"config\": {KEY: VALUE}}.\n"
+    "\n"
+    "Example:\n"
+    "  clusterctl guest config 100\n"
     "\n" GUEST_COMMON;

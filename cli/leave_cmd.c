@@ -278,14 +278,20 @@ static int run_remove(struct cli_ctx *ctx, struct lc_args *a)
 int node_main(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const char *const names[] = {"remove", "NAME"};
-	static const struct lc_command cmd = {.name = "node",
-					      .longopts = leave_longopts,
-					      .help = cli_help_node,
-					      .names = names,
-					      .min = 2,
-					      .max = 2,
-					      .check = node_check,
-					      .run = run_remove};
+	struct lc_command cmd = {.name = "node",
+				 .longopts = leave_longopts,
+				 .help = cli_help_node,
+				 .names = names,
+				 .min = 2,
+				 .max = 2,
+				 .check = node_check,
+				 .run = run_remove};
 
+	/* "node remove --help" describes remove, "node --help" the group. */
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "remove") == 0) {
+			cmd.help = cli_help_node_remove;
+			break;
+		}
 	return lc_main(ctx, argc, argv, &cmd);
 }

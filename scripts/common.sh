@@ -13,7 +13,7 @@ CD_PACKAGES="build-essential autoconf automake libtool pkgconf
 	libsqlite3-dev libprotobuf-c-dev protobuf-c-compiler
 	libfuse3-dev fuse3 libjson-c-dev libcmocka-dev
 	qemu-system-x86 qemu-utils lxc lxc-dev busybox-static
-	iproute2 util-linux procps systemd jq libssl-dev bash-completion openssl"
+	iproute2 util-linux procps systemd jq libssl-dev bash-completion openssl groff-base"
 
 cd_say() { printf '==> %s\n' "$*" >&2; }
 

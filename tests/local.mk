@@ -86,3 +86,4 @@ include $(srcdir)/tests/integration/configfs.mk
 include $(srcdir)/tests/unit/guests.mk
 include $(srcdir)/tests/integration/guests.mk
 include $(srcdir)/tests/integration/ha.mk
+include $(srcdir)/tests/integration/docs.mk

@@ -1,6 +1,8 @@
 # `make install` lays out a daemon that does not depend on the source tree:
-# binaries, man pages, systemd units that systemd-analyze accepts, and the
-# configuration under /etc, which a reinstall does not overwrite. The
+# binaries, backends, man pages, bash completion, systemd units that
+# systemd-analyze accepts, and the configuration under /etc, which a
+# reinstall does not overwrite; no installed file names the source or
+# build directory. The
 # installed clusterd starts, rejects a bad configuration with its line, and
 # stops cleanly on SIGTERM.
 set -u
@@ -20,6 +22,29 @@ for f in sbin/clusterd sbin/haagent sbin/clusterctl \
 	[ -e "$root/$f" ] || fail "$f not installed"
 done
 [ -f "$dest/etc/clusterd/clusterd.conf" ] || fail "clusterd.conf not under /etc"
+# What README.md says besides: the backends and the bash completion.
+for f in lib/clusterd/backends/qemu.so lib/clusterd/backends/lxc.so \
+	lib/clusterd/backends/sim.so share/bash-completion/completions/clusterctl; do
+	[ -e "$root/$f" ] || fail "$f not installed"
+done
+# Nothing installed names the source or build tree (debug information
+# aside: it is for gdb, and "make install-strip" drops it). A sanitizer
+# build is not for installing: its programs name their sources in their
+# reports, so only its other files are checked.
+san=$(sed -n 's/^SAN_CFLAGS = //p' "$top_builddir/Makefile")
+for f in $(find "$dest" -type f); do
+	if [ "$(head -c 4 "$f")" = "$(printf '\177ELF')" ]; then
+		[ -z "$san" ] || continue
+		objcopy --strip-debug "$f" "$dest.stripped" || fail "objcopy $f"
+		g=$dest.stripped
+	else
+		g=$f
+	fi
+	for tree in "$top_srcdir" "$top_builddir"; do
+		! grep -q -F -- "$tree/" "$g" || fail "$f names $tree"
+	done
+done
+rm -f "$dest.stripped"
 
 grep -q "^ExecStart=$prefix/sbin/clusterd -f$" "$root/lib/systemd/system/clusterd.service" ||
 	fail "clusterd.service does not start the installed binary"
