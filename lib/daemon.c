@@ -54,9 +54,20 @@ static int32_t on_stop_signal(int32_t sig, void *data)
 	return 0;
 }
 
+/* SIGHUP's default action ends the process without the stop path (a FUSE
+ * mount would be left behind), and administrators send it expecting a
+ * reload. Nothing is reloaded: say so and keep running. */
+static int32_t on_hangup(int32_t sig, void *data)
+{
+	log_notice("Received %s: nothing is reloaded (configuration changes "
+		   "take effect at restart); still running",
+		   strsignal(sig));
+	return 0;
+}
+
 int daemon_run_loop(qb_loop_t *loop)
 {
-	qb_loop_signal_handle handles[2];
+	qb_loop_signal_handle handles[3];
 	int r;
 
 	r = qb_loop_signal_add(loop, QB_LOOP_HIGH, SIGTERM, loop,
@@ -64,6 +75,9 @@ int daemon_run_loop(qb_loop_t *loop)
 	if (r == 0)
 		r = qb_loop_signal_add(loop, QB_LOOP_HIGH, SIGINT, loop,
 				       on_stop_signal, &handles[1]);
+	if (r == 0)
+		r = qb_loop_signal_add(loop, QB_LOOP_LOW, SIGHUP, NULL,
+				       on_hangup, &handles[2]);
 	if (r < 0)
 		return log_error_errno(r, "Cannot install signal handlers");
 	r = daemon_notify("READY=1");

@@ -10,8 +10,9 @@
  * sent, 0 if not running under systemd notify, -errno on failure. */
 int daemon_notify(const char *msg);
 
-/* Install SIGTERM/SIGINT handlers that stop LOOP, notify READY=1, run the
- * loop, then notify STOPPING=1. Returns 0 after a clean stop. */
+/* Install SIGTERM/SIGINT handlers that stop LOOP (SIGHUP is logged and
+ * otherwise ignored), notify READY=1, run the loop, then notify
+ * STOPPING=1. Returns 0 after a clean stop. */
 int daemon_run_loop(qb_loop_t *loop);
 
 struct daemon_info;

@@ -3,8 +3,8 @@
 # systemd-analyze accepts, and the configuration under /etc, which a
 # reinstall does not overwrite; no installed file names the source or
 # build directory. The
-# installed clusterd starts, rejects a bad configuration with its line, and
-# stops cleanly on SIGTERM.
+# installed clusterd starts, rejects a bad configuration with its line,
+# survives SIGHUP (logged, nothing reloaded) and stops cleanly on SIGTERM.
 set -u
 dest=$(mktemp -d /tmp/clusterd-install.XXXXXX)
 trap 'rm -rf "$dest"' EXIT
@@ -81,6 +81,10 @@ pid=$!
 for _ in $(seq 50); do grep -q 'Synced at' "$dest/run.log" && break; sleep 0.1; done
 grep -q 'running standalone' "$dest/run.log" || fail "no standalone start: $(cat "$dest/run.log")"
 [ -f "$dest/data/config.db" ] || fail "no database in the configured data_dir"
+kill -HUP "$pid"
+for _ in $(seq 50); do grep -q 'Received Hangup' "$dest/run.log" && break; sleep 0.1; done
+kill -0 "$pid" 2>/dev/null || fail "SIGHUP ended clusterd: $(tail -3 "$dest/run.log")"
+grep -q 'nothing is reloaded' "$dest/run.log" || fail "SIGHUP not logged: $(cat "$dest/run.log")"
 kill -TERM "$pid"; wait "$pid" || fail "clusterd exit status $? on SIGTERM"
 grep -q 'clusterd stopped' "$dest/run.log" || fail "no clean stop: $(cat "$dest/run.log")"
 
