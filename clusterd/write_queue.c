@@ -166,14 +166,17 @@ void write_queue_decided(struct write_queue *q, uint64_t write_id, int err,
 void write_queue_committed(struct write_queue *q, int err)
 {
 	struct wq_entry *e, *next;
-	char why[200];
+	char why[200] = "";
 
 	/* EIO, not the store's errno: ENOSPC would read as "refused" (the
-	 * tree's size limit) while this write did take effect. */
-	snprintf(why, sizeof(why),
-		 "applied in the cluster, but this node could not store it "
-		 "on disk (%s); it is kept in memory and stored once possible",
-		 strerror(err < 0 ? -err : EIO));
+	 * tree's size limit) while this write did take effect. Worded only
+	 * on failure: this runs after every batch. */
+	if (err < 0)
+		snprintf(why, sizeof(why),
+			 "applied in the cluster, but this node could not "
+			 "store it on disk (%s); it is kept in memory and "
+			 "stored once possible",
+			 strerror(-err));
 
 	for (e = q ? q->head : NULL; e; e = next) {
 		next = e->next;
